@@ -1,0 +1,23 @@
+// Two projects: `unit` (tests beside the code, no cluster) and `integration`
+// (against the local control plane that `make cluster-up` starts).
+// ESM throughout: the Kubernetes client is ESM-only, so jest runs with
+// NODE_OPTIONS=--experimental-vm-modules (the npm scripts and Makefile set it).
+const common = {
+  testEnvironment: 'node',
+  extensionsToTreatAsEsm: ['.ts'],
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }],
+  },
+};
+
+export default {
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.test.ts'] },
+    {
+      ...common,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+    },
+  ],
+};
