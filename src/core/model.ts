@@ -1,0 +1,129 @@
+// The planner's view of the cluster: plain readonly data, already parsed.
+// Conversion from Kubernetes objects (kubectl JSON or client objects) lives in
+// src/snapshot; nothing here knows about the API or the clock.
+
+/**
+ * Amounts of resources in the units kube-scheduler compares them in:
+ * `cpu` in millicores, every other resource in its base unit (bytes, or a count),
+ * rounded up to an integer. `scalar` holds hugepages-* and extended resources
+ * (nvidia.com/gpu, ...); absent keys mean zero.
+ */
+export interface Resources {
+  readonly cpu: number;
+  readonly memory: number;
+  readonly ephemeralStorage: number;
+  readonly scalar: ReadonlyMap<string, number>;
+}
+
+export type TaintEffect = 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
+
+export interface Taint {
+  readonly key: string;
+  readonly value: string;
+  readonly effect: TaintEffect;
+}
+
+export interface Toleration {
+  readonly key: string; // '' with operator Exists tolerates every key
+  readonly operator: 'Equal' | 'Exists';
+  readonly value: string;
+  readonly effect: TaintEffect | ''; // '' matches every effect
+}
+
+export type SelectorOperator = 'In' | 'NotIn' | 'Exists' | 'DoesNotExist' | 'Gt' | 'Lt';
+
+export interface SelectorRequirement {
+  readonly key: string;
+  readonly operator: SelectorOperator;
+  readonly values: readonly string[];
+}
+
+/** A node selector term: its expressions (labels) and fields (metadata.name) are ANDed. */
+export interface NodeSelectorTerm {
+  readonly matchExpressions: readonly SelectorRequirement[];
+  readonly matchFields: readonly SelectorRequirement[];
+}
+
+export interface PreferredTerm {
+  readonly weight: number;
+  readonly preference: NodeSelectorTerm;
+}
+
+export interface HostPort {
+  readonly hostIP: string; // '0.0.0.0' when unset
+  readonly protocol: string; // 'TCP' when unset
+  readonly port: number;
+}
+
+export type PodPhase = 'Pending' | 'Running' | 'Succeeded' | 'Failed' | 'Unknown';
+
+export interface Pod {
+  /** `namespace/name`, the identity used everywhere in a plan. */
+  readonly key: string;
+  readonly namespace: string;
+  readonly name: string;
+  readonly uid: string;
+  readonly schedulerName: string;
+  /** '' when not bound. */
+  readonly nodeName: string;
+  readonly phase: PodPhase;
+  /** Milliseconds since the epoch. */
+  readonly creationTime: number;
+  /** Set when the pod is being deleted (metadata.deletionTimestamp), ms since the epoch. */
+  readonly deletionTime: number | undefined;
+  readonly priority: number;
+  readonly preemptionPolicy: 'PreemptLowerPriority' | 'Never';
+  readonly labels: Readonly<Record<string, string>>;
+  readonly annotations: Readonly<Record<string, string>>;
+  /** Effective request: init containers, sidecars, overhead and pod-level resources applied. */
+  readonly requests: Resources;
+  readonly nodeSelector: Readonly<Record<string, string>>;
+  /** Required node affinity terms (ORed); undefined when the pod has none. */
+  readonly requiredAffinity: readonly NodeSelectorTerm[] | undefined;
+  readonly preferredAffinity: readonly PreferredTerm[];
+  readonly tolerations: readonly Toleration[];
+  readonly hostPorts: readonly HostPort[];
+  /** status.nominatedNodeName, '' when none. */
+  readonly nominatedNodeName: string;
+  readonly schedulingGated: boolean;
+}
+
+export interface Node {
+  readonly name: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly allocatable: Resources;
+  /** status.allocatable.pods */
+  readonly allocatablePods: number;
+  readonly taints: readonly Taint[];
+  readonly unschedulable: boolean;
+  /** The Ready condition is True. */
+  readonly ready: boolean;
+}
+
+export interface LabelSelector {
+  readonly matchLabels: Readonly<Record<string, string>>;
+  readonly matchExpressions: readonly SelectorRequirement[];
+}
+
+export interface PodDisruptionBudget {
+  readonly namespace: string;
+  readonly name: string;
+  /** undefined selects nothing; an empty selector selects every pod of the namespace. */
+  readonly selector: LabelSelector | undefined;
+  readonly disruptionsAllowed: number;
+  /** Names of pods already counted as disrupted (status.disruptedPods). */
+  readonly disruptedPods: ReadonlySet<string>;
+}
+
+export interface Snapshot {
+  readonly nodes: readonly Node[];
+  readonly pods: readonly Pod[];
+  readonly pdbs: readonly PodDisruptionBudget[];
+}
+
+export const ZERO_RESOURCES: Resources = Object.freeze({
+  cpu: 0,
+  memory: 0,
+  ephemeralStorage: 0,
+  scalar: new Map<string, number>(),
+});

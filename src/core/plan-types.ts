@@ -1,0 +1,81 @@
+// What the planner is asked (config) and what it answers (a plan). A plan is data:
+// the runtime executes it, the `plan` command prints it, golden tests compare it.
+
+export type Scoring = 'MostAllocated' | 'LeastAllocated';
+
+export interface PlanConfig {
+  /** Pods with this spec.schedulerName are ours. */
+  readonly schedulerName: string;
+  /** At most this many of our pods per node; 0 = no limit. */
+  readonly maxPodsPerNode: number;
+  readonly preemption: boolean;
+  readonly scoring: Scoring;
+  /** Prefix of the gang annotations: `<prefix>/group-name`, `<prefix>/min-available`. */
+  readonly annotationPrefix: string;
+  /**
+   * A nomination whose victims are still terminating this long after their deletion
+   * started is dropped and planned afresh (milliseconds).
+   */
+  readonly nominationTimeoutMs: number;
+  /**
+   * Share of nodes (1-100) to find feasible before choosing among them, as
+   * kube-scheduler's percentageOfNodesToScore; 0 = kube-scheduler's adaptive default.
+   */
+  readonly percentageOfNodesToScore: number;
+}
+
+export const DEFAULT_PLAN_CONFIG: PlanConfig = Object.freeze({
+  schedulerName: 'custom-scheduler',
+  maxPodsPerNode: 0,
+  preemption: true,
+  scoring: 'MostAllocated',
+  annotationPrefix: 'custom-scheduling.k8s.io',
+  nominationTimeoutMs: 5 * 60_000,
+  percentageOfNodesToScore: 0,
+});
+
+export interface Binding {
+  readonly pod: string; // namespace/name
+  readonly node: string;
+}
+
+export interface Eviction {
+  readonly pod: string;
+  readonly node: string;
+  /** The pod (or, for a gang, the first member) the victim makes room for. */
+  readonly preemptor: string;
+}
+
+export interface Nomination {
+  readonly pod: string;
+  readonly node: string;
+}
+
+/**
+ * Why a pod stays pending. `Unschedulable` is kube-scheduler's reason; the others
+ * tell the runtime and the user which of our rules held the pod back.
+ */
+export type PendingReason =
+  | 'Unschedulable'
+  | 'InvalidAnnotation'
+  | 'GangWaiting'
+  | 'GangUnschedulable';
+
+export interface Unschedulable {
+  readonly pod: string;
+  readonly reason: PendingReason;
+  /** Human text in kube-scheduler's style, e.g. `0/5 nodes are available: 3 Insufficient cpu.` */
+  readonly message: string;
+}
+
+/**
+ * Every pending pod of this scheduler appears in exactly one of bindings, nominations
+ * and unschedulable. Lists are sorted (bindings and nominations in planning order,
+ * evictions by victim, unschedulable by pod key) so equal input gives equal output.
+ */
+export interface Plan {
+  readonly bindings: readonly Binding[];
+  readonly evictions: readonly Eviction[];
+  readonly nominations: readonly Nomination[];
+  readonly unschedulable: readonly Unschedulable[];
+}

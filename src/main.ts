@@ -1,0 +1,27 @@
+#!/usr/bin/env node
+// custom-scheduler commands: `run` (default) schedules the cluster of the current
+// kubeconfig; `plan` runs the planner on a snapshot file, no cluster needed.
+import { planCommand } from './cli/plan-command.js';
+import { runCommand } from './runtime/run-command.js';
+
+const usage = `usage: custom-scheduler [run] [options]     schedule the cluster (see --help)
+       custom-scheduler plan [options] FILE...  plan on a kubectl JSON snapshot (- = stdin)`;
+
+async function main(argv: readonly string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === 'plan') return planCommand(rest, { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin });
+  if (command === 'run') return runCommand(rest);
+  if (command === undefined || command.startsWith('-')) return runCommand(argv);
+  process.stderr.write(`custom-scheduler: unknown command "${command}"\n${usage}\n`);
+  return 2;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`custom-scheduler: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exitCode = 1;
+  },
+);
