@@ -1,0 +1,3 @@
+export * from './cluster.js';
+export * from './namespace.js';
+export * from './wait.js';
