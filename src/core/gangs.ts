@@ -1,0 +1,113 @@
+// Gangs: pods of one namespace sharing the group-name annotation, placed all or
+// nothing. Invalid annotations fail closed: the pods are held with a reason that
+// names the annotation, and nothing else is affected.
+import type { Pod } from './model.js';
+
+export interface GangAnnotations {
+  readonly groupName: string;
+  readonly minAvailable: string;
+}
+
+export function gangAnnotations(prefix: string): GangAnnotations {
+  return { groupName: `${prefix}/group-name`, minAvailable: `${prefix}/min-available` };
+}
+
+export interface Gang {
+  /** `namespace/group-name` */
+  readonly key: string;
+  /** Every visible member: ours, not Failed, not being deleted. */
+  readonly members: readonly Pod[];
+  /** Members waiting for a node (pending for us), oldest first. */
+  readonly pending: readonly Pod[];
+  /** Members bound and alive, plus those that succeeded. */
+  readonly placed: number;
+  readonly quorum: number;
+  /** The highest priority among the members. */
+  readonly priority: number;
+  /** Set when an annotation is invalid: every pending member is held with this text. */
+  readonly invalid: string | undefined;
+}
+
+export interface GangIndex {
+  readonly gangs: ReadonlyMap<string, Gang>;
+  /** Pods whose own annotations are invalid and so belong to no gang: key -> reason. */
+  readonly invalidPods: ReadonlyMap<string, string>;
+}
+
+// A label value: at most 63 characters, alphanumeric at both ends, -_. inside.
+const LABEL_VALUE = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+const POSITIVE_INTEGER = /^[1-9][0-9]*$/;
+
+export function groupNameProblem(value: string): string | undefined {
+  if (value === '') return 'must not be empty';
+  if (value.length > 63) return 'must be at most 63 characters';
+  if (!LABEL_VALUE.test(value)) return 'must be a valid label value (alphanumerics, "-", "_", "." inside)';
+  return undefined;
+}
+
+function isAlive(p: Pod): boolean {
+  return p.deletionTime === undefined && p.phase !== 'Failed';
+}
+
+export function indexGangs(
+  pods: readonly Pod[],
+  ours: (p: Pod) => boolean,
+  isPending: (p: Pod) => boolean,
+  names: GangAnnotations,
+): GangIndex {
+  const invalidPods = new Map<string, string>();
+  const byGang = new Map<string, Pod[]>();
+  for (const p of pods) {
+    if (!ours(p) || !isAlive(p)) continue;
+    const group = p.annotations[names.groupName];
+    if (group === undefined) {
+      if (names.minAvailable in p.annotations) {
+        invalidPods.set(p.key, `annotation ${names.minAvailable} needs ${names.groupName} on the same pod`);
+      }
+      continue;
+    }
+    const problem = groupNameProblem(group);
+    if (problem !== undefined) {
+      invalidPods.set(p.key, `invalid annotation ${names.groupName}=${JSON.stringify(group)}: ${problem}`);
+      continue;
+    }
+    const key = `${p.namespace}/${group}`;
+    let members = byGang.get(key);
+    if (members === undefined) byGang.set(key, (members = []));
+    members.push(p);
+  }
+
+  const gangs = new Map<string, Gang>();
+  for (const [key, members] of byGang) gangs.set(key, describeGang(key, members, isPending, names));
+  return { gangs, invalidPods };
+}
+
+function describeGang(key: string, members: Pod[], isPending: (p: Pod) => boolean, names: GangAnnotations): Gang {
+  let quorum = 0;
+  let invalid: string | undefined;
+  let priority = Number.NEGATIVE_INFINITY;
+  let placed = 0;
+  const pending: Pod[] = [];
+  for (const p of members) {
+    priority = Math.max(priority, p.priority);
+    if (p.phase === 'Succeeded' || p.nodeName !== '') placed++;
+    else if (isPending(p)) pending.push(p);
+    const raw = p.annotations[names.minAvailable];
+    if (raw === undefined) continue;
+    if (!POSITIVE_INTEGER.test(raw.trim()) || !Number.isSafeInteger(Number(raw.trim()))) {
+      invalid ??= `gang ${key}: pod ${p.name} has invalid annotation ${names.minAvailable}=${JSON.stringify(raw)}: must be a positive integer`;
+      continue;
+    }
+    quorum = Math.max(quorum, Number(raw.trim()));
+  }
+  pending.sort(olderFirst);
+  // No min-available anywhere: all or nothing over every visible member.
+  if (quorum === 0) quorum = members.length;
+  return { key, members, pending, placed, quorum, priority, invalid };
+}
+
+/** Creation time, then namespace/name: the order pods of equal priority are served in. */
+export function olderFirst(a: Pod, b: Pod): number {
+  if (a.creationTime !== b.creationTime) return a.creationTime - b.creationTime;
+  return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+}

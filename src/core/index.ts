@@ -1,0 +1,6 @@
+// The planner's public surface. Everything outside src/core imports from here.
+export * from './model.js';
+export * from './plan-types.js';
+export { parseQuantity, QuantityError } from './quantity.js';
+export { planCycle } from './plan.js';
+export { gangAnnotations } from './gangs.js';

@@ -1,0 +1,73 @@
+// Finding a node for one pod: filter, then score the feasible nodes found.
+// Like kube-scheduler, large clusters stop searching once enough feasible nodes are
+// found (percentageOfNodesToScore) and the next pod starts where this one stopped,
+// so work spreads over the cluster while the plan stays deterministic.
+import { checkCapacity, checkStatic } from './filters/fit.js';
+import type { PlanConfig } from './plan-types.js';
+import { ReasonTally, type Rejection } from './reasons.js';
+import { pickBest, resourceScore, type Candidate } from './score.js';
+import type { ClusterState, NodeState, PodFacts } from './state.js';
+
+export interface Search {
+  readonly state: ClusterState;
+  readonly config: PlanConfig;
+  /** Some node has a PreferNoSchedule taint, so taint scores matter. */
+  readonly softTaints: boolean;
+  readonly feasibleToFind: number;
+  /** Where the next search starts (rotates, as kube-scheduler's nextStartNodeIndex). */
+  nextStart: number;
+}
+
+export type Placement =
+  | { readonly ok: true; readonly ns: NodeState }
+  | { readonly ok: false; readonly tally: ReasonTally; readonly resolvable: readonly NodeState[] };
+
+/** kube-scheduler's adaptive share of nodes to find feasible before scoring. */
+export function feasibleNodesToFind(nodeCount: number, percentage: number): number {
+  const minFeasible = 100;
+  if (nodeCount < minFeasible || percentage >= 100) return nodeCount;
+  let pct = percentage;
+  if (pct <= 0) pct = Math.max(5, 50 - Math.floor(nodeCount / 125));
+  return Math.max(minFeasible, Math.floor((nodeCount * pct) / 100));
+}
+
+export function checkNode(search: Search, f: PodFacts, ns: NodeState): Rejection | undefined {
+  return (
+    checkStatic(f, ns.node) ??
+    checkCapacity(f, search.state.usageFor(f, ns), ns.node, search.config.maxPodsPerNode)
+  );
+}
+
+export function findNode(search: Search, f: PodFacts): Placement {
+  const { state, config } = search;
+  // A nominated pod gets its node first, as kube-scheduler evaluates the nominated node first.
+  const nominated = state.byName.get(f.pod.nominatedNodeName);
+  if (nominated !== undefined && checkNode(search, f, nominated) === undefined) return { ok: true, ns: nominated };
+
+  const nodes = state.nodes;
+  const n = nodes.length;
+  const tally = new ReasonTally();
+  const resolvable: NodeState[] = [];
+  const feasible: Candidate[] = [];
+  const start = n === 0 ? 0 : search.nextStart % n;
+  let examined = 0;
+  for (; examined < n && feasible.length < search.feasibleToFind; examined++) {
+    const ns = nodes[(start + examined) % n]!;
+    const stat = checkStatic(f, ns.node);
+    if (stat !== undefined) {
+      tally.add(stat.reasons);
+      continue;
+    }
+    const used = state.usageFor(f, ns);
+    const cap = checkCapacity(f, used, ns.node, config.maxPodsPerNode);
+    if (cap === undefined) {
+      feasible.push({ ns, resource: resourceScore(f, used, ns, config.scoring) });
+    } else {
+      tally.add(cap.reasons);
+      resolvable.push(ns);
+    }
+  }
+  search.nextStart = n === 0 ? 0 : (start + examined) % n;
+  if (feasible.length === 0) return { ok: false, tally, resolvable };
+  return { ok: true, ns: pickBest(f, feasible, search.softTaints) };
+}

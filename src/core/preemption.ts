@@ -1,0 +1,143 @@
+// Preemption: which pods to evict, on which node, so a pod of higher priority fits.
+// Per node: take away every lower-priority pod, check the fit, then give back the
+// most important ones while the preemptor still fits (PDB-protected ones first).
+// Gang-aware: a victim whose gang would drop below quorum takes the whole gang.
+import { checkCapacity, checkStatic } from './filters/fit.js';
+import type { PodDisruptionBudget } from './model.js';
+import type { Search } from './placement.js';
+import { pdbCovers, type ClusterState, type NodeState, type PodFacts } from './state.js';
+
+export interface VictimChoice {
+  readonly ns: NodeState;
+  /** Pods to evict: on this node, plus the rest of any gang taken whole. */
+  readonly victims: readonly PodFacts[];
+  readonly pdbViolations: number;
+  readonly highestPriority: number;
+  readonly prioritySum: number;
+}
+
+export interface PreemptionContext {
+  readonly search: Search;
+  readonly pdbs: readonly PodDisruptionBudget[];
+  readonly quorum: (gang: string) => number;
+  /** Bound, alive members of a running gang, across nodes. */
+  readonly gangMembers: (gang: string) => readonly PodFacts[];
+}
+
+/** Evicted together or not at all: one pod, or a whole gang that would fall below quorum. */
+interface Unit {
+  readonly pods: readonly PodFacts[];
+  readonly priority: number;
+  readonly creationTime: number;
+  readonly key: string;
+}
+
+const byImportance = (a: Unit, b: Unit): number =>
+  b.priority - a.priority || a.creationTime - b.creationTime || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+
+function victimUnits(ctx: PreemptionContext, f: PodFacts, ns: NodeState): Unit[] {
+  const { state } = ctx.search;
+  const units: Unit[] = [];
+  const gangsHere = new Map<string, PodFacts[]>();
+  for (const v of ns.bound) {
+    if (state.terminating.has(v.pod.key) || v.priority >= f.priority) continue;
+    if (v.gang === undefined) {
+      units.push({ pods: [v], priority: v.priority, creationTime: v.pod.creationTime, key: v.pod.key });
+    } else if (v.gang !== f.gang) {
+      const list = gangsHere.get(v.gang) ?? [];
+      list.push(v);
+      gangsHere.set(v.gang, list);
+    }
+  }
+  for (const [gang, here] of gangsHere) {
+    const spare = (state.gangPlaced.get(gang) ?? 0) - ctx.quorum(gang);
+    const pods = here.length <= spare ? null : ctx.gangMembers(gang).filter((m) => !state.terminating.has(m.pod.key));
+    if (pods === null) {
+      for (const v of here) units.push({ pods: [v], priority: v.priority, creationTime: v.pod.creationTime, key: v.pod.key });
+    } else {
+      const first = pods.reduce((a, b) => (a.pod.creationTime <= b.pod.creationTime ? a : b));
+      units.push({ pods, priority: here[0]!.priority, creationTime: first.pod.creationTime, key: gang });
+    }
+  }
+  return units.sort(byImportance);
+}
+
+/** Units whose eviction would exceed a PDB's allowed disruptions, judged in importance order. */
+function pdbViolating(units: readonly Unit[], pdbs: readonly PodDisruptionBudget[], state: ClusterState): Set<Unit> {
+  const violating = new Set<Unit>();
+  if (pdbs.length === 0) return violating;
+  const allowed = new Map(pdbs.map((b) => [b, state.pdbAllowed(b)]));
+  for (const u of units) {
+    for (const v of u.pods) {
+      for (const b of pdbs) {
+        if (!pdbCovers(b, v)) continue;
+        const left = allowed.get(b)! - 1;
+        allowed.set(b, left);
+        if (left < 0) violating.add(u);
+      }
+    }
+  }
+  return violating;
+}
+
+export function selectVictims(ctx: PreemptionContext, f: PodFacts, ns: NodeState): VictimChoice | undefined {
+  const { state, config } = ctx.search;
+  if (checkStatic(f, ns.node) !== undefined) return undefined;
+  const used = state.usageFor(f, ns).clone();
+  // Pods already going away are counted as soon free, never evicted again.
+  for (const v of ns.bound) if (state.terminating.has(v.pod.key)) used.apply(v.pod.requests, v.ports, v.ours, -1);
+  const units = victimUnits(ctx, f, ns);
+  // Pods placed earlier in this pass outrank the preemptor, so every victim is one the snapshot shows bound.
+  const onNode = (u: Unit): PodFacts[] => u.pods.filter((v) => v.pod.nodeName === ns.node.name);
+  for (const u of units) for (const v of onNode(u)) used.apply(v.pod.requests, v.ports, v.ours, -1);
+  const fits = (): boolean => checkCapacity(f, used, ns.node, config.maxPodsPerNode) === undefined;
+  if (!fits()) return undefined;
+
+  const violating = pdbViolating(units, ctx.pdbs, state);
+  const order = [...units.filter((u) => violating.has(u)), ...units.filter((u) => !violating.has(u))];
+  const victims: PodFacts[] = [];
+  let pdbViolations = 0;
+  for (const u of order) {
+    const here = onNode(u);
+    for (const v of here) used.apply(v.pod.requests, v.ports, v.ours, 1);
+    if (fits()) continue; // reprieved
+    for (const v of here) used.apply(v.pod.requests, v.ports, v.ours, -1);
+    victims.push(...u.pods);
+    if (violating.has(u)) pdbViolations += u.pods.length;
+  }
+  let highestPriority = Number.NEGATIVE_INFINITY;
+  let prioritySum = 0;
+  for (const v of victims) {
+    highestPriority = Math.max(highestPriority, v.priority);
+    prioritySum += v.priority + 2 ** 31; // kube-scheduler shifts priorities to count fewer victims as cheaper
+  }
+  return { ns, victims, pdbViolations, highestPriority, prioritySum };
+}
+
+/** kube-scheduler's order: fewest PDB violations, lowest top priority, smallest sum, fewest victims, then name. */
+function better(a: VictimChoice, b: VictimChoice): boolean {
+  if (a.pdbViolations !== b.pdbViolations) return a.pdbViolations < b.pdbViolations;
+  if (a.highestPriority !== b.highestPriority) return a.highestPriority < b.highestPriority;
+  if (a.prioritySum !== b.prioritySum) return a.prioritySum < b.prioritySum;
+  if (a.victims.length !== b.victims.length) return a.victims.length < b.victims.length;
+  return a.ns.index < b.ns.index;
+}
+
+/** Dry-runs candidates (at least 100 or 10% of nodes, as kube-scheduler) and picks the cheapest. */
+export function choosePreemption(
+  ctx: PreemptionContext,
+  f: PodFacts,
+  candidates: readonly NodeState[],
+): VictimChoice | undefined {
+  const total = ctx.search.state.nodes.length;
+  const wanted = Math.min(total, Math.max(100, Math.floor(total / 10)));
+  let best: VictimChoice | undefined;
+  let found = 0;
+  for (const ns of candidates) {
+    const choice = selectVictims(ctx, f, ns);
+    if (choice === undefined) continue;
+    if (best === undefined || better(choice, best)) best = choice;
+    if (choice.victims.length === 0 || ++found >= wanted) break;
+  }
+  return best;
+}

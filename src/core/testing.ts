@@ -1,0 +1,113 @@
+// Builders for planner tests: small readable snapshots in the core model.
+// cpu in cores and memory in GiB here, converted to the planner's units.
+import type { Node, Pod, Resources, Snapshot, Taint, PodDisruptionBudget } from './model.js';
+import { DEFAULT_PLAN_CONFIG, type PlanConfig } from './plan-types.js';
+
+const GiB = 1024 ** 3;
+export const T0 = Date.parse('2026-01-01T00:00:00Z');
+
+export function res(cpu: number, memoryGiB = 0, scalar: Record<string, number> = {}): Resources {
+  return { cpu: Math.round(cpu * 1000), memory: memoryGiB * GiB, ephemeralStorage: 0, scalar: new Map(Object.entries(scalar)) };
+}
+
+export interface NodeOptions {
+  cpu?: number;
+  memory?: number;
+  pods?: number;
+  labels?: Record<string, string>;
+  taints?: Taint[];
+  unschedulable?: boolean;
+  ready?: boolean;
+  scalar?: Record<string, number>;
+}
+
+export function node(name: string, o: NodeOptions = {}): Node {
+  return {
+    name,
+    labels: { 'kubernetes.io/hostname': name, ...o.labels },
+    allocatable: res(o.cpu ?? 4, o.memory ?? 16, o.scalar),
+    allocatablePods: o.pods ?? 110,
+    taints: o.taints ?? [],
+    unschedulable: o.unschedulable ?? false,
+    ready: o.ready ?? true,
+  };
+}
+
+export type PodOptions = Partial<Omit<Pod, 'key' | 'name' | 'requests'>> & {
+  cpu?: number;
+  memory?: number;
+  scalar?: Record<string, number>;
+  group?: string;
+  minAvailable?: string;
+  age?: number; // seconds after T0 the pod was created
+};
+
+export function pod(name: string, o: PodOptions = {}): Pod {
+  const namespace = o.namespace ?? 'default';
+  const annotations: Record<string, string> = { ...o.annotations };
+  if (o.group !== undefined) annotations['custom-scheduling.k8s.io/group-name'] = o.group;
+  if (o.minAvailable !== undefined) annotations['custom-scheduling.k8s.io/min-available'] = o.minAvailable;
+  const nodeName = o.nodeName ?? '';
+  return {
+    namespace,
+    name,
+    key: `${namespace}/${name}`,
+    uid: o.uid ?? `uid-${name}`,
+    schedulerName: o.schedulerName ?? 'custom-scheduler',
+    nodeName,
+    phase: o.phase ?? (nodeName === '' ? 'Pending' : 'Running'),
+    creationTime: o.creationTime ?? T0 + (o.age ?? 0) * 1000,
+    deletionTime: o.deletionTime,
+    priority: o.priority ?? 0,
+    preemptionPolicy: o.preemptionPolicy ?? 'PreemptLowerPriority',
+    labels: o.labels ?? {},
+    annotations,
+    requests: res(o.cpu ?? 1, o.memory ?? 1, o.scalar),
+    nodeSelector: o.nodeSelector ?? {},
+    requiredAffinity: o.requiredAffinity,
+    preferredAffinity: o.preferredAffinity ?? [],
+    tolerations: o.tolerations ?? [],
+    hostPorts: o.hostPorts ?? [],
+    nominatedNodeName: o.nominatedNodeName ?? '',
+    schedulingGated: o.schedulingGated ?? false,
+  };
+}
+
+export function pdb(name: string, matchLabels: Record<string, string>, disruptionsAllowed: number): PodDisruptionBudget {
+  return {
+    namespace: 'default',
+    name,
+    selector: { matchLabels, matchExpressions: [] },
+    disruptionsAllowed,
+    disruptedPods: new Set(),
+  };
+}
+
+export function snap(nodes: Node[], pods: Pod[], pdbs: PodDisruptionBudget[] = []): Snapshot {
+  return { nodes, pods, pdbs };
+}
+
+export function config(o: Partial<PlanConfig> = {}): PlanConfig {
+  return { ...DEFAULT_PLAN_CONFIG, ...o };
+}
+
+/** Freezes a value and everything reachable from it (Maps and Sets refuse changes too). */
+export function deepFreeze<T>(value: T): T {
+  if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return value;
+  const refuse = (): never => {
+    throw new TypeError('frozen collection');
+  };
+  if (value instanceof Map) {
+    Object.assign(value, { set: refuse, delete: refuse, clear: refuse });
+    for (const [k, v] of value) {
+      deepFreeze(k);
+      deepFreeze(v);
+    }
+  } else if (value instanceof Set) {
+    Object.assign(value, { add: refuse, delete: refuse, clear: refuse });
+    for (const v of value) deepFreeze(v);
+  } else {
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return Object.freeze(value);
+}
