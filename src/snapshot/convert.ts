@@ -1,0 +1,77 @@
+// Kubernetes objects (kubectl JSON or client objects) -> the planner's snapshot.
+// Pure: reads its input without changing it, returns frozen model objects and
+// one error line per object it could not convert.
+import type { Node, Pod, PodDisruptionBudget, Snapshot } from '../core/model.js';
+import type { Converted } from './fields.js';
+import { convertNode } from './node.js';
+import { convertPdb } from './pdb.js';
+import { convertPod } from './pod.js';
+import type { KubeNode, KubePdb, KubePod } from './kube-types.js';
+
+export type { Converted } from './fields.js';
+export { convertNode } from './node.js';
+export { convertPdb } from './pdb.js';
+export { convertPod } from './pod.js';
+
+type Plain = Readonly<Record<string, unknown>>;
+
+function isPlain(value: unknown): value is Plain {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Which kind a kind-less object looks like, to make the error useful. */
+function lookalike(item: Plain): string | undefined {
+  const spec = isPlain(item['spec']) ? item['spec'] : {};
+  const status = isPlain(item['status']) ? item['status'] : {};
+  if ('containers' in spec) return 'Pod';
+  if ('allocatable' in status || 'nodeInfo' in status) return 'Node';
+  if ('minAvailable' in spec || 'maxUnavailable' in spec) return 'PodDisruptionBudget';
+  return undefined;
+}
+
+/**
+ * Converts the items of a List. Kinds other than Pod, Node and PodDisruptionBudget are
+ * ignored; an item without a kind is an error (kubectl always writes one), as is a
+ * second object with the same identity. Items that fail are left out of the snapshot.
+ */
+export function snapshotFromItems(items: readonly unknown[]): { snapshot: Snapshot; errors: string[] } {
+  const nodes: Node[] = [];
+  const pods: Pod[] = [];
+  const pdbs: PodDisruptionBudget[] = [];
+  const errors: string[] = [];
+  const seen = new Set<string>();
+
+  const keep = <T>(result: Converted<T>, identity: (value: T) => string, into: T[]): void => {
+    if (!result.ok) {
+      errors.push(result.error);
+      return;
+    }
+    const id = identity(result.value);
+    if (seen.has(id)) errors.push(`${id}: appears twice`);
+    else {
+      seen.add(id);
+      into.push(result.value);
+    }
+  };
+
+  items.forEach((item, i) => {
+    if (!isPlain(item)) {
+      errors.push(`items[${i}]: expected an object`);
+      return;
+    }
+    const kind = item['kind'];
+    if (kind === 'Pod') keep(convertPod(item as KubePod), (p) => `pod ${p.key}`, pods);
+    else if (kind === 'Node') keep(convertNode(item as KubeNode), (n) => `node ${n.name}`, nodes);
+    else if (kind === 'PodDisruptionBudget') {
+      keep(convertPdb(item as KubePdb), (b) => `poddisruptionbudget ${b.namespace}/${b.name}`, pdbs);
+    } else if (typeof kind !== 'string' || kind === '') {
+      const like = lookalike(item);
+      errors.push(`items[${i}]: missing kind${like === undefined ? '' : ` (looks like a ${like})`}`);
+    }
+  });
+
+  return {
+    snapshot: Object.freeze({ nodes: Object.freeze(nodes), pods: Object.freeze(pods), pdbs: Object.freeze(pdbs) }),
+    errors,
+  };
+}

@@ -1,0 +1,119 @@
+// Checked reads of untrusted Kubernetes JSON. A reader throws FieldError with the path
+// of the offending field; the converters in this folder catch it and return it as a
+// Converted error, so nothing outside src/snapshot ever sees the exception.
+
+export class FieldError extends Error {
+  constructor(
+    readonly path: string,
+    readonly problem: string,
+  ) {
+    super(`${path}: ${problem}`);
+    this.name = 'FieldError';
+  }
+}
+
+export type Plain = Readonly<Record<string, unknown>>;
+
+function describe(value: unknown): string {
+  if (Array.isArray(value)) return 'a list';
+  if (value === null) return 'null';
+  return typeof value === 'object' ? 'an object' : `${typeof value} ${JSON.stringify(value)}`;
+}
+
+function isPlain(value: unknown): value is Plain {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** An object, or undefined when absent (null counts as absent, as in the API). */
+export function optionalObject(value: unknown, path: string): Plain | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!isPlain(value)) throw new FieldError(path, `expected an object, got ${describe(value)}`);
+  return value;
+}
+
+export function object(value: unknown, path: string): Plain {
+  return optionalObject(value, path) ?? {};
+}
+
+export function list(value: unknown, path: string): readonly unknown[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) throw new FieldError(path, `expected a list, got ${describe(value)}`);
+  return value;
+}
+
+export function optionalString(value: unknown, path: string): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') throw new FieldError(path, `expected a string, got ${describe(value)}`);
+  return value;
+}
+
+export function string(value: unknown, path: string, fallback = ''): string {
+  return optionalString(value, path) ?? fallback;
+}
+
+export function integer(value: unknown, path: string, fallback: number): number {
+  if (value === undefined || value === null) return fallback;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
+    throw new FieldError(path, `expected an integer, got ${describe(value)}`);
+  }
+  return value;
+}
+
+export function boolean(value: unknown, path: string): boolean {
+  if (value === undefined || value === null) return false;
+  if (typeof value !== 'boolean') throw new FieldError(path, `expected a boolean, got ${describe(value)}`);
+  return value;
+}
+
+/** A string-to-string map (labels, annotations, nodeSelector), copied and frozen. */
+export function stringMap(value: unknown, path: string): Readonly<Record<string, string>> {
+  const source = object(value, path);
+  const copy: Record<string, string> = {};
+  for (const [key, entry] of Object.entries(source)) copy[key] = string(entry, `${path}.${key}`);
+  return Object.freeze(copy);
+}
+
+export function strings(value: unknown, path: string): readonly string[] {
+  return Object.freeze(list(value, path).map((entry, i) => string(entry, `${path}[${i}]`)));
+}
+
+/** Milliseconds since the epoch from an RFC 3339 string or a Date; undefined when absent. */
+export function optionalTime(value: unknown, path: string): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  const ms = value instanceof Date ? value.getTime() : typeof value === 'string' ? Date.parse(value) : NaN;
+  if (Number.isNaN(ms)) throw new FieldError(path, `invalid timestamp ${describe(value)}`);
+  return ms;
+}
+
+/** A conversion's answer: the value, or one line naming the object and the field. */
+export type Converted<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
+
+/** Runs a reader and turns its FieldError into an error string, prefixed with the object. */
+export function readOrError<T>(subject: string, read: () => T): Converted<T> {
+  try {
+    return { ok: true, value: read() };
+  } catch (err) {
+    if (err instanceof FieldError) return { ok: false, error: `${subject}: ${err.message}` };
+    throw err;
+  }
+}
+
+export interface Identity {
+  readonly namespace: string;
+  readonly name: string;
+  /** How errors name the object: `pod team-a/train-0`, `node n1`. */
+  readonly subject: string;
+}
+
+/** Name and namespace ("default" when unset) of an object, checked before anything else. */
+export function identify(raw: unknown, kind: string, namespaced: boolean): Converted<Identity> {
+  const name = readOrError(kind, () => string(object(object(raw, kind)['metadata'], 'metadata')['name'], 'metadata.name'));
+  if (!name.ok) return name;
+  if (name.value === '') return { ok: false, error: `${kind} without metadata.name` };
+  if (!namespaced) return { ok: true, value: { namespace: '', name: name.value, subject: `${kind} ${name.value}` } };
+  const metadata = object(raw, kind)['metadata'] as Plain;
+  const namespace = readOrError(`${kind} ${name.value}`, () => string(metadata['namespace'], 'metadata.namespace'));
+  if (!namespace.ok) return namespace;
+  const ns = namespace.value || 'default';
+  return { ok: true, value: { namespace: ns, name: name.value, subject: `${kind} ${ns}/${name.value}` } };
+}

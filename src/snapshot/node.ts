@@ -1,0 +1,36 @@
+// Node -> core Node: allocatable (pods counted apart), labels, taints, cordon, readiness.
+import type { Node } from '../core/model.js';
+import { boolean, type Converted, identify, list, object, type Plain, readOrError, stringMap } from './fields.js';
+import type { KubeNode } from './kube-types.js';
+import { nodeAllocatable } from './resources.js';
+import { taints } from './selectors.js';
+
+export function convertNode(obj: KubeNode): Converted<Node> {
+  const id = identify(obj, 'node', false);
+  if (!id.ok) return id;
+  return readOrError(id.value.subject, () => readNode(obj as unknown as Plain, id.value.name));
+}
+
+function readNode(raw: Plain, name: string): Node {
+  const metadata = object(raw['metadata'], 'metadata');
+  const spec = object(raw['spec'], 'spec');
+  const status = object(raw['status'], 'status');
+  const allocatable = nodeAllocatable(status['allocatable'], 'status.allocatable');
+  return Object.freeze({
+    name,
+    labels: stringMap(metadata['labels'], 'metadata.labels'),
+    allocatable: allocatable.resources,
+    allocatablePods: allocatable.pods,
+    taints: taints(spec['taints'], 'spec.taints'),
+    unschedulable: boolean(spec['unschedulable'], 'spec.unschedulable'),
+    ready: isReady(status['conditions']),
+  });
+}
+
+/** The Ready condition is True; a node without one is not ready (as kube-scheduler sees it). */
+function isReady(conditions: unknown): boolean {
+  return list(conditions, 'status.conditions').some((entry, i) => {
+    const condition = object(entry, `status.conditions[${i}]`);
+    return condition['type'] === 'Ready' && condition['status'] === 'True';
+  });
+}

@@ -1,0 +1,87 @@
+// Pod -> core Pod, with kube-scheduler's defaults (namespace, scheduler name, phase,
+// priority, preemption policy) applied.
+import type { HostPort, Pod, PodPhase } from '../core/model.js';
+import {
+  type Converted,
+  FieldError,
+  identify,
+  integer,
+  list,
+  object,
+  optionalTime,
+  type Plain,
+  readOrError,
+  string,
+  stringMap,
+} from './fields.js';
+import type { KubePod } from './kube-types.js';
+import { podRequests } from './resources.js';
+import { preferredAffinity, requiredAffinity, tolerations } from './selectors.js';
+
+const PHASES: ReadonlySet<string> = new Set(['Pending', 'Running', 'Succeeded', 'Failed', 'Unknown']);
+
+export function convertPod(obj: KubePod): Converted<Pod> {
+  const id = identify(obj, 'pod', true);
+  if (!id.ok) return id;
+  return readOrError(id.value.subject, () => readPod(obj as unknown as Plain, id.value.namespace, id.value.name));
+}
+
+function readPod(raw: Plain, namespace: string, name: string): Pod {
+  const metadata = object(raw['metadata'], 'metadata');
+  const spec = object(raw['spec'], 'spec');
+  const status = object(raw['status'], 'status');
+  const phase = string(status['phase'], 'status.phase', 'Pending');
+  if (!PHASES.has(phase)) throw new FieldError('status.phase', `unknown phase ${JSON.stringify(phase)}`);
+  const preemptionPolicy = string(spec['preemptionPolicy'], 'spec.preemptionPolicy', 'PreemptLowerPriority');
+  if (preemptionPolicy !== 'PreemptLowerPriority' && preemptionPolicy !== 'Never') {
+    throw new FieldError('spec.preemptionPolicy', `unknown policy ${JSON.stringify(preemptionPolicy)}`);
+  }
+  const nodeAffinity = object(spec['affinity'], 'spec.affinity')['nodeAffinity'];
+  return Object.freeze({
+    key: `${namespace}/${name}`,
+    namespace,
+    name,
+    uid: string(metadata['uid'], 'metadata.uid'),
+    schedulerName: string(spec['schedulerName'], 'spec.schedulerName') || 'default-scheduler',
+    nodeName: string(spec['nodeName'], 'spec.nodeName'),
+    phase: phase as PodPhase,
+    creationTime: optionalTime(metadata['creationTimestamp'], 'metadata.creationTimestamp') ?? 0,
+    deletionTime: optionalTime(metadata['deletionTimestamp'], 'metadata.deletionTimestamp'),
+    priority: integer(spec['priority'], 'spec.priority', 0),
+    preemptionPolicy,
+    labels: stringMap(metadata['labels'], 'metadata.labels'),
+    annotations: stringMap(metadata['annotations'], 'metadata.annotations'),
+    requests: podRequests(spec),
+    nodeSelector: stringMap(spec['nodeSelector'], 'spec.nodeSelector'),
+    requiredAffinity: requiredAffinity(nodeAffinity, 'spec.affinity.nodeAffinity'),
+    preferredAffinity: preferredAffinity(nodeAffinity, 'spec.affinity.nodeAffinity'),
+    tolerations: tolerations(spec['tolerations'], 'spec.tolerations'),
+    hostPorts: hostPorts(spec),
+    nominatedNodeName: string(status['nominatedNodeName'], 'status.nominatedNodeName'),
+    schedulingGated: list(spec['schedulingGates'], 'spec.schedulingGates').length > 0,
+  });
+}
+
+/** Host ports of every container and init container (sidecars hold theirs too). */
+function hostPorts(spec: Plain): readonly HostPort[] {
+  const ports: HostPort[] = [];
+  for (const group of ['containers', 'initContainers']) {
+    list(spec[group], `spec.${group}`).forEach((container, i) => {
+      const path = `spec.${group}[${i}].ports`;
+      list(object(container, `spec.${group}[${i}]`)['ports'], path).forEach((entry, j) => {
+        const fields = object(entry, `${path}[${j}]`);
+        const port = integer(fields['hostPort'], `${path}[${j}].hostPort`, 0);
+        if (port <= 0) return;
+        ports.push(
+          Object.freeze({
+            hostIP: string(fields['hostIP'], `${path}[${j}].hostIP`) || '0.0.0.0',
+            protocol: string(fields['protocol'], `${path}[${j}].protocol`) || 'TCP',
+            port,
+          }),
+        );
+      });
+    });
+  }
+  return Object.freeze(ports);
+}
+

@@ -1,0 +1,122 @@
+// Resource amounts as kube-scheduler computes them: exact sums of quantities (in nanos,
+// so that two 0.5m requests make 1m, not 2m), rounded up only at the end: cpu to
+// millicores, everything else to whole units.
+import type { Resources } from '../core/model.js';
+import { milliValueCeil, parseQuantity, QuantityError, type Quantity, valueCeil } from '../core/quantity.js';
+import { FieldError, list, object } from './fields.js';
+
+/** Resource name -> amount in nanos (10^-9 of the unit). */
+type Amounts = Map<string, bigint>;
+
+// Anything this large is far past Number.MAX_SAFE_INTEGER after rounding; stopping here
+// keeps an absurd exponent ("1e2000000000") from building a huge BigInt.
+const SATURATED_NANOS = (1n << 63n) * 1_000_000_000n;
+const SUPPORTED_POD_LEVEL = (name: string): boolean => name === 'cpu' || name === 'memory' || name.startsWith('hugepages-');
+
+function nanos(q: Quantity): bigint {
+  const shift = q.exponent + 9; // >= 0: a parsed quantity has nano precision at most
+  if (q.mantissa.toString().length + shift > SATURATED_NANOS.toString().length) return SATURATED_NANOS;
+  const value = q.mantissa * 10n ** BigInt(shift);
+  return value > SATURATED_NANOS ? SATURATED_NANOS : value;
+}
+
+/** A ResourceList (requests, limits, overhead, allocatable); negative amounts are errors. */
+export function readAmounts(value: unknown, path: string): Amounts {
+  const amounts: Amounts = new Map();
+  for (const [name, raw] of Object.entries(object(value, path))) {
+    const field = `${path}.${name}`;
+    if (typeof raw !== 'string' && typeof raw !== 'number') {
+      throw new FieldError(field, `invalid quantity ${JSON.stringify(raw)}`);
+    }
+    const text = String(raw);
+    let quantity: Quantity;
+    try {
+      quantity = parseQuantity(text);
+    } catch (err) {
+      if (err instanceof QuantityError) throw new FieldError(field, err.message);
+      throw err;
+    }
+    if (quantity.mantissa < 0n) throw new FieldError(field, `negative quantity ${JSON.stringify(text)}`);
+    amounts.set(name, nanos(quantity));
+  }
+  return amounts;
+}
+
+function addInto(into: Amounts, from: Amounts): void {
+  for (const [name, amount] of from) into.set(name, (into.get(name) ?? 0n) + amount);
+}
+
+function maxInto(into: Amounts, from: Amounts): void {
+  for (const [name, amount] of from) if (amount > (into.get(name) ?? 0n)) into.set(name, amount);
+}
+
+/** Requests, with a limit standing in for a missing request (the API server's defaulting). */
+function requestsOf(resources: unknown, path: string): Amounts {
+  const requirements = object(resources, path);
+  const requests = readAmounts(requirements['requests'], `${path}.requests`);
+  const limits = readAmounts(requirements['limits'], `${path}.limits`);
+  for (const [name, amount] of limits) if (!requests.has(name)) requests.set(name, amount);
+  return requests;
+}
+
+/**
+ * The effective request of a pod spec: max(app containers + sidecars, each regular init
+ * container + the sidecars started before it); pod-level requests replace the result for
+ * the resources they support (cpu, memory, hugepages-*); then spec.overhead is added.
+ */
+export function podRequests(spec: Readonly<Record<string, unknown>>): Resources {
+  const total: Amounts = new Map();
+  list(spec['containers'], 'spec.containers').forEach((container, i) => {
+    const path = `spec.containers[${i}]`;
+    addInto(total, requestsOf(object(container, path)['resources'], `${path}.resources`));
+  });
+
+  const sidecars: Amounts = new Map();
+  const initPeak: Amounts = new Map();
+  list(spec['initContainers'], 'spec.initContainers').forEach((container, i) => {
+    const path = `spec.initContainers[${i}]`;
+    const fields = object(container, path);
+    const requests = requestsOf(fields['resources'], `${path}.resources`);
+    if (fields['restartPolicy'] === 'Always') {
+      addInto(total, requests);
+      addInto(sidecars, requests);
+      maxInto(initPeak, sidecars);
+    } else {
+      addInto(requests, sidecars);
+      maxInto(initPeak, requests);
+    }
+  });
+  maxInto(total, initPeak);
+
+  const podLevel = requestsOf(spec['resources'], 'spec.resources');
+  for (const [name, amount] of podLevel) if (SUPPORTED_POD_LEVEL(name)) total.set(name, amount);
+
+  addInto(total, readAmounts(spec['overhead'], 'spec.overhead'));
+  return toResources(total);
+}
+
+/** Node allocatable: the resources and the pod count (`pods`). */
+export function nodeAllocatable(value: unknown, path: string): { resources: Resources; pods: number } {
+  const amounts = readAmounts(value, path);
+  const pods = amounts.get('pods');
+  return { resources: toResources(amounts), pods: pods === undefined ? 0 : ceilUnits(pods) };
+}
+
+function ceilUnits(amount: bigint): number {
+  return valueCeil({ mantissa: amount, exponent: -9 });
+}
+
+function toResources(amounts: Amounts): Resources {
+  const scalar = new Map<string, number>();
+  let cpu = 0;
+  let memory = 0;
+  let ephemeralStorage = 0;
+  for (const name of [...amounts.keys()].sort()) {
+    const amount = amounts.get(name) ?? 0n;
+    if (name === 'cpu') cpu = milliValueCeil({ mantissa: amount, exponent: -9 });
+    else if (name === 'memory') memory = ceilUnits(amount);
+    else if (name === 'ephemeral-storage') ephemeralStorage = ceilUnits(amount);
+    else if (name !== 'pods' && amount > 0n) scalar.set(name, ceilUnits(amount));
+  }
+  return Object.freeze({ cpu, memory, ephemeralStorage, scalar });
+}

@@ -1,0 +1,112 @@
+// Selectors, affinity terms, taints and tolerations: copied into the core model with
+// their defaults applied and their enums checked, so the planner never sees a typo.
+import type {
+  LabelSelector,
+  NodeSelectorTerm,
+  PreferredTerm,
+  SelectorOperator,
+  SelectorRequirement,
+  Taint,
+  TaintEffect,
+  Toleration,
+} from '../core/model.js';
+import { FieldError, integer, list, object, optionalObject, string, stringMap, strings } from './fields.js';
+
+const NODE_OPERATORS: ReadonlySet<string> = new Set(['In', 'NotIn', 'Exists', 'DoesNotExist', 'Gt', 'Lt']);
+const LABEL_OPERATORS: ReadonlySet<string> = new Set(['In', 'NotIn', 'Exists', 'DoesNotExist']);
+const TAINT_EFFECTS: ReadonlySet<string> = new Set(['NoSchedule', 'PreferNoSchedule', 'NoExecute']);
+
+function requirements(value: unknown, path: string, operators: ReadonlySet<string>): readonly SelectorRequirement[] {
+  return Object.freeze(
+    list(value, path).map((entry, i) => {
+      const at = `${path}[${i}]`;
+      const fields = object(entry, at);
+      const operator = string(fields['operator'], `${at}.operator`);
+      if (!operators.has(operator)) throw new FieldError(`${at}.operator`, `unknown operator ${JSON.stringify(operator)}`);
+      return Object.freeze({
+        key: string(fields['key'], `${at}.key`),
+        operator: operator as SelectorOperator,
+        values: strings(fields['values'], `${at}.values`),
+      });
+    }),
+  );
+}
+
+function nodeSelectorTerm(value: unknown, path: string): NodeSelectorTerm {
+  const fields = object(value, path);
+  return Object.freeze({
+    matchExpressions: requirements(fields['matchExpressions'], `${path}.matchExpressions`, NODE_OPERATORS),
+    matchFields: requirements(fields['matchFields'], `${path}.matchFields`, NODE_OPERATORS),
+  });
+}
+
+/** Required node affinity terms, or undefined when the pod has no required affinity. */
+export function requiredAffinity(nodeAffinity: unknown, path: string): readonly NodeSelectorTerm[] | undefined {
+  const at = `${path}.requiredDuringSchedulingIgnoredDuringExecution`;
+  const required = optionalObject(object(nodeAffinity, path)['requiredDuringSchedulingIgnoredDuringExecution'], at);
+  if (required === undefined) return undefined;
+  const terms = `${at}.nodeSelectorTerms`;
+  return Object.freeze(list(required['nodeSelectorTerms'], terms).map((t, i) => nodeSelectorTerm(t, `${terms}[${i}]`)));
+}
+
+export function preferredAffinity(nodeAffinity: unknown, path: string): readonly PreferredTerm[] {
+  const at = `${path}.preferredDuringSchedulingIgnoredDuringExecution`;
+  return Object.freeze(
+    list(object(nodeAffinity, path)['preferredDuringSchedulingIgnoredDuringExecution'], at).map((entry, i) => {
+      const fields = object(entry, `${at}[${i}]`);
+      return Object.freeze({
+        weight: integer(fields['weight'], `${at}[${i}].weight`, 0),
+        preference: nodeSelectorTerm(fields['preference'], `${at}[${i}].preference`),
+      });
+    }),
+  );
+}
+
+/** A PodDisruptionBudget selector; undefined when absent (selects nothing). */
+export function labelSelector(value: unknown, path: string): LabelSelector | undefined {
+  const fields = optionalObject(value, path);
+  if (fields === undefined) return undefined;
+  return Object.freeze({
+    matchLabels: stringMap(fields['matchLabels'], `${path}.matchLabels`),
+    matchExpressions: requirements(fields['matchExpressions'], `${path}.matchExpressions`, LABEL_OPERATORS),
+  });
+}
+
+function effect(value: unknown, path: string, allowEmpty: boolean): TaintEffect | '' {
+  const text = string(value, path);
+  if ((allowEmpty && text === '') || TAINT_EFFECTS.has(text)) return text as TaintEffect | '';
+  throw new FieldError(path, `unknown effect ${JSON.stringify(text)}`);
+}
+
+export function tolerations(value: unknown, path: string): readonly Toleration[] {
+  return Object.freeze(
+    list(value, path).map((entry, i) => {
+      const at = `${path}[${i}]`;
+      const fields = object(entry, at);
+      const operator = string(fields['operator'], `${at}.operator`, 'Equal');
+      if (operator !== 'Equal' && operator !== 'Exists') {
+        throw new FieldError(`${at}.operator`, `unknown operator ${JSON.stringify(operator)}`);
+      }
+      return Object.freeze({
+        key: string(fields['key'], `${at}.key`),
+        operator,
+        value: string(fields['value'], `${at}.value`),
+        effect: effect(fields['effect'], `${at}.effect`, true),
+      });
+    }),
+  );
+}
+
+export function taints(value: unknown, path: string): readonly Taint[] {
+  return Object.freeze(
+    list(value, path).map((entry, i) => {
+      const at = `${path}[${i}]`;
+      const fields = object(entry, at);
+      return Object.freeze({
+        key: string(fields['key'], `${at}.key`),
+        value: string(fields['value'], `${at}.value`),
+        effect: effect(fields['effect'], `${at}.effect`, false) as TaintEffect,
+      });
+    }),
+  );
+}
