@@ -135,7 +135,11 @@ export interface KubePdb {
   readonly apiVersion?: Maybe<string>;
   readonly kind?: Maybe<string>;
   readonly metadata?: Maybe<KubeObjectMeta>;
-  readonly spec?: Maybe<{ readonly selector?: Maybe<KubeLabelSelector> }>;
+  readonly spec?: Maybe<{
+    readonly selector?: Maybe<KubeLabelSelector>;
+    readonly minAvailable?: Maybe<number | string>;
+    readonly maxUnavailable?: Maybe<number | string>;
+  }>;
   readonly status?: Maybe<{
     readonly disruptionsAllowed?: Maybe<number>;
     readonly disruptedPods?: Maybe<Readonly<Record<string, Timestamp>>>;
