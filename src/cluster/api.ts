@@ -1,0 +1,182 @@
+// The scheduler's writes to the API server: bind, evict, nominate, the PodScheduled
+// condition and events. Each call is retried per its error class (errors.ts) and
+// answers with an outcome instead of throwing, so one failed pod never stops a pass.
+import {
+  CoreV1Api,
+  EventsV1Api,
+  PatchStrategy,
+  V1MicroTime,
+  setHeaderOptions,
+  type KubeConfig,
+} from '@kubernetes/client-node';
+import { callWithRetry, type CallOutcome, type RetryPolicy } from './retry.js';
+
+/** Enough of a pod to address it, with the UID that pins the exact incarnation. */
+export interface PodRef {
+  readonly namespace: string;
+  readonly name: string;
+  readonly uid: string;
+}
+
+export type EventType = 'Normal' | 'Warning';
+
+export interface PodEvent {
+  readonly pod: PodRef;
+  readonly type: EventType;
+  /** Scheduled, FailedScheduling, Preempted, ... (kube-scheduler's reasons). */
+  readonly reason: string;
+  /** What the controller did: Binding, Scheduling, Preempting. */
+  readonly action: string;
+  readonly note: string;
+}
+
+/** The writes the runtime needs; tests pass a fake. */
+export interface ClusterApi {
+  bind(pod: PodRef, node: string, signal?: AbortSignal): Promise<CallOutcome<void>>;
+  /** Through the Eviction API, so PodDisruptionBudgets are enforced by the API server. */
+  evict(pod: PodRef, signal?: AbortSignal): Promise<CallOutcome<void>>;
+  /** Sets status.nominatedNodeName; '' clears it. */
+  nominate(pod: PodRef, node: string, signal?: AbortSignal): Promise<CallOutcome<void>>;
+  /** PodScheduled=False, reason Unschedulable, with this message. */
+  markUnschedulable(pod: PodRef, message: string, signal?: AbortSignal): Promise<CallOutcome<void>>;
+  recordEvent(event: PodEvent, signal?: AbortSignal): Promise<CallOutcome<void>>;
+}
+
+export const REPORTING_CONTROLLER = 'custom-scheduler';
+
+export interface KubeClusterApiOptions {
+  readonly retry: RetryPolicy;
+  /** Identifies this replica in events (host name, or pod name in a cluster). */
+  readonly reportingInstance: string;
+  readonly now?: () => Date;
+}
+
+export function kubeClusterApi(kc: KubeConfig, options: KubeClusterApiOptions): ClusterApi {
+  const core = kc.makeApiClient(CoreV1Api);
+  const events = kc.makeApiClient(EventsV1Api);
+  const { retry, reportingInstance } = options;
+  const now = options.now ?? (() => new Date());
+  const ignore = (): void => undefined;
+  const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
+  const strategicPatch = setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch);
+
+  return {
+    bind: (pod, node, signal) =>
+      callWithRetry(
+        () =>
+          core
+            .createNamespacedPodBinding({
+              name: pod.name,
+              namespace: pod.namespace,
+              body: {
+                apiVersion: 'v1',
+                kind: 'Binding',
+                // The UID is a precondition: a recreated pod of the same name is not bound.
+                metadata: { name: pod.name, namespace: pod.namespace, uid: pod.uid },
+                target: { apiVersion: 'v1', kind: 'Node', name: node },
+              },
+            })
+            .then(ignore),
+        retry,
+        { signal },
+      ),
+
+    evict: (pod, signal) =>
+      callWithRetry(
+        () =>
+          core
+            .createNamespacedPodEviction({
+              name: pod.name,
+              namespace: pod.namespace,
+              body: {
+                apiVersion: 'policy/v1',
+                kind: 'Eviction',
+                metadata: { name: pod.name, namespace: pod.namespace },
+                deleteOptions: { preconditions: { uid: pod.uid } },
+              },
+            })
+            .then(ignore),
+        retry,
+        // 429 from the Eviction API means a PodDisruptionBudget forbids it now: the
+        // victim stays and the preemptor tries again in a later pass.
+        { signal, retryable: (e) => e.kind === 'transient' && e.status !== 429 },
+      ),
+
+    nominate: (pod, node, signal) =>
+      callWithRetry(
+        () =>
+          core
+            .patchNamespacedPodStatus(
+              { name: pod.name, namespace: pod.namespace, body: { status: { nominatedNodeName: node === '' ? null : node } } },
+              mergePatch,
+            )
+            .then(ignore),
+        retry,
+        { signal },
+      ),
+
+    markUnschedulable: (pod, message, signal) =>
+      callWithRetry(
+        () =>
+          core
+            .patchNamespacedPodStatus(
+              {
+                name: pod.name,
+                namespace: pod.namespace,
+                // Strategic merge keys conditions by type, so the others are kept.
+                body: {
+                  status: {
+                    conditions: [
+                      {
+                        type: 'PodScheduled',
+                        status: 'False',
+                        reason: 'Unschedulable',
+                        message,
+                        lastProbeTime: null,
+                        lastTransitionTime: now().toISOString(),
+                      },
+                    ],
+                  },
+                },
+              },
+              strategicPatch,
+            )
+            .then(ignore),
+        retry,
+        { signal },
+      ),
+
+    recordEvent: (event, signal) => {
+      const at = now();
+      return callWithRetry(
+        () =>
+          events
+            .createNamespacedEvent({
+              namespace: event.pod.namespace,
+              body: {
+                apiVersion: 'events.k8s.io/v1',
+                kind: 'Event',
+                metadata: { name: `${event.pod.name}.${at.getTime().toString(16)}${randomSuffix()}`, namespace: event.pod.namespace },
+                eventTime: new V1MicroTime(at.getTime()),
+                reportingController: REPORTING_CONTROLLER,
+                reportingInstance,
+                action: event.action,
+                reason: event.reason,
+                type: event.type,
+                note: event.note.slice(0, 1024),
+                regarding: { apiVersion: 'v1', kind: 'Pod', namespace: event.pod.namespace, name: event.pod.name, uid: event.pod.uid },
+              },
+            })
+            .then(ignore),
+        retry,
+        { signal },
+      );
+    },
+  };
+}
+
+function randomSuffix(): string {
+  return Math.floor(Math.random() * 0x10000)
+    .toString(16)
+    .padStart(4, '0');
+}

@@ -1,0 +1,102 @@
+// Classifying API failures, so each caller knows what to do next without looking at
+// status codes itself (SPEC 6): gone and conflict are outcomes, not failures; transient
+// errors are retried; forbidden is fatal for that one call only.
+
+/** What an API failure means for the call that received it. */
+export type ErrorClass =
+  /** 404: the object is gone; for the caller the work is done. */
+  | 'gone'
+  /** 409: someone changed it first (e.g. the pod is already bound); done, resync from the watch. */
+  | 'conflict'
+  /** 429, 5xx, timeouts, network failures: worth trying again after a while. */
+  | 'transient'
+  /** 403: we lack a permission; retrying will not help. */
+  | 'forbidden'
+  /** Anything else (400, 422, ...): the request itself is wrong; retrying will not help. */
+  | 'invalid';
+
+export interface ClassifiedError {
+  readonly kind: ErrorClass;
+  /** HTTP status, when the API server answered. */
+  readonly status: number | undefined;
+  /** The Status message of the API server, or the error's own message. */
+  readonly message: string;
+}
+
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_CLOSED',
+]);
+
+export function classifyError(err: unknown): ClassifiedError {
+  const status = httpStatus(err);
+  const message = statusMessage(err);
+  if (status !== undefined) return { kind: classifyStatus(status), status, message };
+  // No HTTP answer at all: a network failure or a timeout is transient; a bug in our
+  // own code (TypeError and the like without a network cause) is not.
+  return { kind: isNetworkError(err) ? 'transient' : 'invalid', status: undefined, message };
+}
+
+export function classifyStatus(status: number): ErrorClass {
+  if (status === 404) return 'gone';
+  if (status === 409) return 'conflict';
+  if (status === 403) return 'forbidden';
+  if (status === 429 || status === 408 || status >= 500) return 'transient';
+  return 'invalid';
+}
+
+/** The HTTP status of an ApiException (`.code`) or a watch error (`.statusCode`). */
+export function httpStatus(err: unknown): number | undefined {
+  if (typeof err !== 'object' || err === null) return undefined;
+  const { code, statusCode } = err as { code?: unknown; statusCode?: unknown };
+  if (typeof code === 'number' && code >= 100 && code < 600) return code;
+  if (typeof statusCode === 'number') return statusCode;
+  return undefined;
+}
+
+function isNetworkError(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; typeof e === 'object' && e !== null && depth < 5; depth++) {
+    const { code, name, message } = e as { code?: unknown; name?: unknown; message?: unknown };
+    if (typeof code === 'string' && NETWORK_CODES.has(code)) return true;
+    if (name === 'TimeoutError' || name === 'AbortError') return true;
+    if (name === 'TypeError' && message === 'fetch failed') return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+/**
+ * The API server's explanation. For statuses the generated client does not model
+ * (409, 429, ...) the body is raw text, so parse it to read the Status message.
+ */
+export function statusMessage(err: unknown): string {
+  if (typeof err !== 'object' || err === null) return String(err);
+  const body = (err as { body?: unknown }).body;
+  const parsed = typeof body === 'string' ? tryParse(body) : body;
+  if (typeof parsed === 'object' && parsed !== null) {
+    const msg = (parsed as { message?: unknown }).message;
+    if (typeof msg === 'string' && msg !== '') return msg;
+  }
+  if (typeof body === 'string' && body !== '') return body.slice(0, 300);
+  const own = (err as { message?: unknown }).message;
+  return typeof own === 'string' ? own.split('\n')[0]! : String(err);
+}
+
+function tryParse(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}

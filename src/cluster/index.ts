@@ -1,0 +1,8 @@
+// The only code that talks to the API server (through @kubernetes/client-node).
+export { kubeClusterApi, REPORTING_CONTROLLER, type ClusterApi, type PodEvent, type PodRef } from './api.js';
+export { classifyError, type ClassifiedError, type ErrorClass } from './errors.js';
+export { kubeInformers, type ClusterInformers } from './informers.js';
+export { Listener, type InformerLike, type ListenerOptions } from './listeners.js';
+export { callWithRetry, DEFAULT_RETRY_POLICY, type CallOutcome, type RetryPolicy } from './retry.js';
+export { SchedulerStore, type Converters, type PassInput, type PodInfo, type RejectedPod } from './store.js';
+export type { AssumedKind } from './assumed.js';

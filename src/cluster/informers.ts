@@ -1,0 +1,37 @@
+// The three client-node informers the scheduler needs, created stopped: the
+// listeners start them (and restart them) explicitly.
+import {
+  CoreV1Api,
+  ListWatch,
+  PolicyV1Api,
+  Watch,
+  type KubeConfig,
+  type V1Node,
+  type V1Pod,
+  type V1PodDisruptionBudget,
+} from '@kubernetes/client-node';
+import type { InformerLike } from './listeners.js';
+
+export interface ClusterInformers {
+  readonly nodes: InformerLike<V1Node>;
+  readonly pods: InformerLike<V1Pod>;
+  readonly pdbs: InformerLike<V1PodDisruptionBudget>;
+}
+
+export function kubeInformers(kc: KubeConfig): ClusterInformers {
+  const core = kc.makeApiClient(CoreV1Api);
+  const policy = kc.makeApiClient(PolicyV1Api);
+  const watch = new Watch(kc);
+  // Every pod, from every scheduler: node usage counts them all (SPEC 2), and
+  // Succeeded gang members count toward their quorum.
+  return {
+    nodes: new ListWatch<V1Node>('/api/v1/nodes', watch, () => core.listNode(), false),
+    pods: new ListWatch<V1Pod>('/api/v1/pods', watch, () => core.listPodForAllNamespaces(), false),
+    pdbs: new ListWatch<V1PodDisruptionBudget>(
+      '/apis/policy/v1/poddisruptionbudgets',
+      watch,
+      () => policy.listPodDisruptionBudgetForAllNamespaces(),
+      false,
+    ),
+  };
+}

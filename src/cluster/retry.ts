@@ -1,0 +1,79 @@
+// One API call with bounded retries (exponential-backoff: jitter, capped delay, a
+// fixed number of attempts) that never outlives the pass that made it.
+import { backOff } from 'exponential-backoff';
+import { classifyError, type ClassifiedError } from './errors.js';
+
+export interface RetryPolicy {
+  /** Attempts in total, the first one included (>= 1). */
+  readonly attempts: number;
+  readonly initialDelayMs: number;
+  readonly maxDelayMs: number;
+}
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = Object.freeze({ attempts: 5, initialDelayMs: 200, maxDelayMs: 5_000 });
+
+export type CallOutcome<T> =
+  | { readonly ok: true; readonly value: T }
+  | {
+      readonly ok: false;
+      readonly error: ClassifiedError;
+      /** The deadline passed before an answer: the call may still take effect. */
+      readonly abandoned: boolean;
+    };
+
+export interface CallOptions {
+  /** Aborted when the pass's deadline passes: stop waiting and stop retrying. */
+  readonly signal?: AbortSignal | undefined;
+  /** Which failures to retry; default: transient ones. */
+  readonly retryable?: (error: ClassifiedError) => boolean;
+}
+
+const ABANDONED = Symbol('abandoned');
+
+export async function callWithRetry<T>(
+  call: () => Promise<T>,
+  policy: RetryPolicy,
+  options: CallOptions = {},
+): Promise<CallOutcome<T>> {
+  const { signal } = options;
+  const retryable = options.retryable ?? ((e: ClassifiedError) => e.kind === 'transient');
+  try {
+    const value = await backOff(() => raceSignal(call(), signal), {
+      numOfAttempts: Math.max(1, policy.attempts),
+      startingDelay: policy.initialDelayMs,
+      maxDelay: policy.maxDelayMs,
+      timeMultiple: 2,
+      jitter: 'full',
+      retry: (err: unknown) => err !== ABANDONED && signal?.aborted !== true && retryable(classifyError(err)),
+    });
+    return { ok: true, value };
+  } catch (err) {
+    if (err === ABANDONED || signal?.aborted === true) {
+      return { ok: false, abandoned: true, error: { kind: 'transient', status: undefined, message: 'abandoned at the pass deadline' } };
+    }
+    return { ok: false, abandoned: false, error: classifyError(err) };
+  }
+}
+
+/** Resolves with the call, or rejects with ABANDONED as soon as the signal aborts. */
+function raceSignal<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return promise;
+  if (signal.aborted) {
+    promise.catch(() => undefined); // the call runs on; its late failure must not go unhandled
+    return Promise.reject(ABANDONED);
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(ABANDONED);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
+}

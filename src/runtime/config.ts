@@ -1,0 +1,214 @@
+// Loading and validating the settings (convict), and the typed config the runtime uses.
+import convict from 'convict';
+import { readFileSync } from 'node:fs';
+import type { PlanConfig, Scoring } from '../core/index.js';
+import { CONVICT_SCHEMA, SCHEMA, type RawSettings } from './config-schema.js';
+
+export interface SchedulerConfig extends PlanConfig {
+  readonly intervalMs: number;
+  readonly passTimeoutMs: number;
+  readonly namespaces: readonly string[];
+  readonly bindConcurrency: number;
+  readonly retry: { readonly attempts: number; readonly initialDelayMs: number; readonly maxDelayMs: number };
+  readonly assumeTtlMs: number;
+  readonly gangBindTimeoutMs: number;
+  readonly watchRestartMaxDelayMs: number;
+  readonly watchQuietTimeoutMs: number;
+  readonly logLevel: 'error' | 'warn' | 'info' | 'debug';
+  readonly logFormat: 'auto' | 'json' | 'text';
+  readonly httpPort: number;
+  readonly leaderElection: boolean;
+  readonly dryRun: boolean;
+}
+
+export type ConfigResult =
+  | { readonly kind: 'config'; readonly config: SchedulerConfig }
+  | { readonly kind: 'help'; readonly text: string }
+  | { readonly kind: 'error'; readonly message: string };
+
+const DURATION = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/;
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+function intFormat(name: string, min: number, max: number, what: string): convict.Format {
+  return {
+    name,
+    coerce: (v: unknown) => (typeof v === 'string' && /^\s*-?\d+\s*$/.test(v) ? Number(v) : v),
+    validate: (v: unknown) => {
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) throw new Error(`must be ${what}`);
+    },
+  };
+}
+
+let formatsAdded = false;
+function addFormats(): void {
+  if (formatsAdded) return;
+  formatsAdded = true;
+  convict.addFormats({
+    'duration-ms': {
+      coerce: (v: unknown) => {
+        if (typeof v !== 'string') return v;
+        const m = DURATION.exec(v.trim());
+        return m === null ? v : Math.round(Number(m[1]) * UNIT_MS[m[2] ?? 'ms']!);
+      },
+      validate: (v: unknown) => {
+        if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) {
+          throw new Error('must be a positive duration such as 500ms, 5s, 2m or a number of milliseconds');
+        }
+      },
+    },
+    bool: {
+      coerce: (v: unknown) => {
+        if (typeof v !== 'string') return v;
+        const s = v.trim().toLowerCase();
+        return ['true', '1', 'yes'].includes(s) ? true : ['false', '0', 'no'].includes(s) ? false : v;
+      },
+      validate: (v: unknown) => {
+        if (typeof v !== 'boolean') throw new Error('must be true or false');
+      },
+    },
+    count: intFormat('count', 0, 1_000_000, 'an integer >= 0'),
+    positive: intFormat('positive', 1, 10_000, 'an integer from 1 to 10000'),
+    percentage: intFormat('percentage', 0, 100, 'an integer from 0 to 100'),
+    'port-or-off': intFormat('port-or-off', 0, 65_535, 'a port number (1-65535) or 0 for none'),
+    'label-value': {
+      validate: (v: unknown) => {
+        if (typeof v !== 'string' || v === '' || v.length > 63 || !LABEL_VALUE.test(v)) {
+          throw new Error('must be a non-empty name of at most 63 letters, digits, "-", "_" or "."');
+        }
+      },
+    },
+    'annotation-prefix': {
+      validate: (v: unknown) => {
+        if (typeof v !== 'string' || v.length > 253 || !DNS_SUBDOMAIN.test(v)) throw new Error('must be a DNS subdomain such as custom-scheduling.k8s.io');
+      },
+    },
+    'namespace-list': {
+      coerce: (v: unknown) =>
+        typeof v === 'string'
+          ? v
+              .split(',')
+              .map((s) => s.trim())
+              .filter((s) => s !== '')
+          : v,
+      validate: (v: unknown) => {
+        if (!Array.isArray(v)) throw new Error('must be a comma-separated list of namespaces');
+        const bad = v.find((n) => typeof n !== 'string' || n.length > 63 || !DNS_LABEL.test(n));
+        if (bad !== undefined) throw new Error(`must be namespace names; "${String(bad)}" is not one`);
+      },
+    },
+  });
+}
+
+export interface LoadOptions {
+  readonly args: readonly string[];
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+/** Parses and validates; never throws: a bad value becomes a message naming the setting. */
+export function loadConfig({ args, env }: LoadOptions): ConfigResult {
+  addFormats();
+  if (args.includes('--help') || args.includes('-h')) return { kind: 'help', text: helpText() };
+  const unknown = unknownFlag(args);
+  if (unknown !== undefined) return { kind: 'error', message: `unknown option ${unknown} (see --help)` };
+  try {
+    const conf = convict<RawSettings>(CONVICT_SCHEMA, { args: [...args], env: { ...env } as NodeJS.ProcessEnv });
+    const file = flagValue(args, 'config') ?? env['CUSTOM_SCHEDULER_CONFIG'];
+    if (file !== undefined && file !== '') {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(readFileSync(file, 'utf8'));
+      } catch (err) {
+        return { kind: 'error', message: `config file ${file}: ${err instanceof Error ? err.message : String(err)}` };
+      }
+      conf.load(parsed as Partial<RawSettings>);
+    }
+    conf.validate({ allowed: 'strict' });
+    return { kind: 'config', config: toConfig(conf.getProperties()) };
+  } catch (err) {
+    return { kind: 'error', message: `invalid configuration: ${err instanceof Error ? err.message : String(err)}` };
+  }
+}
+
+/** The defaults, for tests and the programmatic start. */
+export function defaultConfig(overrides: Partial<SchedulerConfig> = {}): SchedulerConfig {
+  const r = loadConfig({ args: [], env: {} });
+  if (r.kind !== 'config') throw new Error('defaults do not validate');
+  return { ...r.config, ...overrides };
+}
+
+function toConfig(s: RawSettings): SchedulerConfig {
+  return Object.freeze({
+    schedulerName: s.schedulerName,
+    maxPodsPerNode: s.maxPodsPerNode,
+    preemption: s.preemption,
+    scoring: s.scoring as Scoring,
+    annotationPrefix: s.annotationPrefix,
+    nominationTimeoutMs: s.nominationTimeout,
+    percentageOfNodesToScore: s.percentageOfNodesToScore,
+    intervalMs: s.interval,
+    passTimeoutMs: s.passTimeout,
+    namespaces: Object.freeze([...s.namespaces]),
+    bindConcurrency: s.bindConcurrency,
+    retry: Object.freeze({ attempts: s.retryAttempts, initialDelayMs: s.retryInitialDelay, maxDelayMs: s.retryMaxDelay }),
+    assumeTtlMs: s.assumeTtl,
+    gangBindTimeoutMs: s.gangBindTimeout,
+    watchRestartMaxDelayMs: s.watchRestartMaxDelay,
+    watchQuietTimeoutMs: s.watchQuietTimeout,
+    logLevel: s.logLevel as SchedulerConfig['logLevel'],
+    logFormat: s.logFormat as SchedulerConfig['logFormat'],
+    httpPort: s.httpPort,
+    leaderElection: s.leaderElection,
+    dryRun: s.dryRun,
+  });
+}
+
+function knownFlags(): Set<string> {
+  const flags = new Set(['config', 'help']);
+  for (const [, spec] of Object.entries(SCHEMA)) {
+    flags.add(spec.arg);
+    if (spec.format === 'bool') flags.add(`no-${spec.arg}`);
+  }
+  return flags;
+}
+
+function unknownFlag(args: readonly string[]): string | undefined {
+  const known = knownFlags();
+  return args.find((a) => a.startsWith('--') && !known.has(a.slice(2).split('=')[0]!)) ?? args.find((a) => !a.startsWith('-') && !isFlagValue(args, a));
+}
+
+function isFlagValue(args: readonly string[], value: string): boolean {
+  const i = args.indexOf(value);
+  return i > 0 && args[i - 1]!.startsWith('--') && !args[i - 1]!.includes('=');
+}
+
+function flagValue(args: readonly string[], name: string): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === `--${name}`) return args[i + 1];
+    if (a.startsWith(`--${name}=`)) return a.slice(name.length + 3);
+  }
+  return undefined;
+}
+
+export function helpText(): string {
+  const lines = [
+    'usage: custom-scheduler run [options]',
+    '',
+    'Schedules pods with spec.schedulerName = --scheduler-name on the cluster of the current',
+    'kubeconfig (in-cluster service account, $KUBECONFIG, ~/.kube/config).',
+    'Each setting comes from --config FILE (JSON, or $CUSTOM_SCHEDULER_CONFIG), the',
+    'environment, or a flag; flags win. Durations: 500ms, 5s, 2m, or milliseconds.',
+    '',
+  ];
+  for (const [name, spec] of Object.entries(SCHEMA)) {
+    const def = Array.isArray(spec.default)
+      ? spec.default.join(',')
+      : `${String(spec.default)}${spec.format === 'duration-ms' ? 'ms' : ''}`;
+    lines.push(`  --${spec.arg}  (${spec.env}, file key "${name}", default ${def === '' ? '""' : def})`);
+    lines.push(`      ${spec.doc}`);
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,98 @@
+// Executes a plan: evictions first (they free capacity the plan counted on), then binds,
+// then nominations, each phase with bounded concurrency. Every write is assumed in the
+// store before the call, so even a call abandoned at the deadline cannot lead the next
+// pass to hand the same capacity out twice; a definite failure forgets it again.
+import type { CallOutcome } from '../cluster/retry.js';
+import type { ClusterApi, PodRef } from '../cluster/api.js';
+import type { AssumedKind } from '../cluster/assumed.js';
+import type { PassInput } from '../cluster/store.js';
+import type { Plan } from '../core/index.js';
+import type { Logger } from './log.js';
+import { mapLimit } from './limit.js';
+
+export interface AssumeSink {
+  assume(kind: AssumedKind, ref: PodRef, node: string, at: number): void;
+  forget(kind: AssumedKind, ref: PodRef): void;
+}
+
+export interface ExecutorDeps {
+  readonly api: ClusterApi;
+  readonly assumed: AssumeSink;
+  readonly log: Logger;
+  readonly concurrency: number;
+}
+
+export type WriteResult = 'done' | 'failed' | 'abandoned';
+
+export interface WriteReport {
+  readonly pod: string;
+  readonly node: string;
+  readonly result: WriteResult;
+}
+
+export interface ExecutionReport {
+  readonly evictions: readonly (WriteReport & { readonly preemptor: string })[];
+  readonly bindings: readonly WriteReport[];
+  readonly nominations: readonly WriteReport[];
+}
+
+export async function executePlan(plan: Plan, input: PassInput, deps: ExecutorDeps, signal: AbortSignal, now: number): Promise<ExecutionReport> {
+  const write = async (kind: AssumedKind, pod: string, node: string, call: (ref: PodRef) => Promise<CallOutcome<void>>): Promise<WriteReport> => {
+    const ref = input.pods.get(pod)?.ref;
+    if (ref === undefined) return { pod, node, result: 'failed' }; // not in the snapshot: cannot happen for a sane plan
+    deps.assumed.assume(kind, ref, node, now);
+    const outcome = await call(ref);
+    const result = interpret(kind, pod, node, outcome, deps.log);
+    // Kept assumed: done (until the watch shows it) and abandoned (it may still land).
+    if (result === 'failed') deps.assumed.forget(kind, ref);
+    return { pod, node, result };
+  };
+
+  const evictions = await mapLimit(plan.evictions, deps.concurrency, async (e) => ({
+    ...(await write('eviction', e.pod, e.node, (ref) => deps.api.evict(ref, signal))),
+    preemptor: e.preemptor,
+  }));
+  const bindings = await mapLimit(plan.bindings, deps.concurrency, (b) => write('bind', b.pod, b.node, (ref) => deps.api.bind(ref, b.node, signal)));
+  const nominations = await mapLimit(plan.nominations, deps.concurrency, (n) =>
+    write('nomination', n.pod, n.node, (ref) => deps.api.nominate(ref, n.node, signal)),
+  );
+  return { evictions, bindings, nominations };
+}
+
+const VERB: Record<AssumedKind, string> = { bind: 'bound', eviction: 'evicted', nomination: 'nominated' };
+
+/** One log line per decision; maps the call's outcome onto what the pass should believe. */
+function interpret(kind: AssumedKind, pod: string, node: string, outcome: CallOutcome<void>, log: Logger): WriteResult {
+  if (outcome.ok) {
+    log.info(`${VERB[kind]} ${pod}`, { action: kind, pod, node });
+    return 'done';
+  }
+  const { error } = outcome;
+  const fields = { action: kind, pod, node, status: error.status, error: error.message };
+  if (outcome.abandoned) {
+    log.warn(`${kind} of ${pod} abandoned at the pass deadline; assumed until the watch tells`, fields);
+    return 'abandoned';
+  }
+  switch (error.kind) {
+    case 'gone':
+      log.info(`${kind} of ${pod} skipped: the pod is gone`, fields);
+      return 'failed';
+    case 'conflict':
+      // Already bound (or changed) by someone: nothing to do, the watch resyncs us.
+      log.info(`${kind} of ${pod} conflicted; resyncing from the watch`, fields);
+      return 'failed';
+    case 'forbidden':
+      log.error(`${kind} of ${pod} forbidden: the scheduler lacks a permission`, fields);
+      return 'failed';
+    case 'transient':
+      if (kind === 'eviction' && error.status === 429) {
+        log.info(`eviction of ${pod} refused by a PodDisruptionBudget; the victim stays, the preemptor retries later`, fields);
+      } else {
+        log.warn(`${kind} of ${pod} failed after retries`, fields);
+      }
+      return 'failed';
+    case 'invalid':
+      log.error(`${kind} of ${pod} rejected by the API server`, fields);
+      return 'failed';
+  }
+}

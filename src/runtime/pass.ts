@@ -1,0 +1,96 @@
+// One scheduling pass: snapshot, plan, execute, record. The planner is pure; every
+// side effect of the pass happens here, after planning, and never inside it.
+import type { ClusterApi } from '../cluster/api.js';
+import type { PassInput } from '../cluster/store.js';
+import type { Plan, PlanConfig, Pod, Snapshot } from '../core/index.js';
+import { executePlan, type AssumeSink, type ExecutionReport } from './executor.js';
+import type { Feedback, PendingNotice } from './feedback.js';
+import type { GangGuard } from './gang-guard.js';
+import { mapLimit } from './limit.js';
+import type { Logger } from './log.js';
+
+export interface PassDeps {
+  readonly store: AssumeSink & { snapshot(now: number): PassInput };
+  readonly synced: () => boolean;
+  readonly plan: (snapshot: Snapshot, config: PlanConfig, now: number) => Plan;
+  readonly planConfig: PlanConfig;
+  readonly api: ClusterApi;
+  readonly feedback: Feedback;
+  readonly gangGuard: GangGuard;
+  readonly log: Logger;
+  readonly concurrency: number;
+  readonly dryRun: boolean;
+}
+
+export interface PassSummary {
+  readonly skipped: boolean;
+  readonly plan?: Plan;
+  readonly report?: ExecutionReport;
+}
+
+export async function runPass(deps: PassDeps, signal: AbortSignal, now: number): Promise<PassSummary> {
+  if (!deps.synced()) {
+    deps.log.debug('pass skipped: listeners not synced yet');
+    return { skipped: true };
+  }
+  const exec = { api: deps.api, assumed: deps.store, log: deps.log, concurrency: deps.concurrency };
+  let input = deps.store.snapshot(now);
+
+  const stranded = deps.gangGuard.check(input.snapshot, now);
+  if (stranded.length > 0 && !deps.dryRun) {
+    deps.log.warn('evicting members of gangs still below quorum after failed binds', { pods: stranded.map((e) => e.pod) });
+    await executePlan({ evictions: stranded, bindings: [], nominations: [], unschedulable: [] }, input, exec, signal, now);
+    input = deps.store.snapshot(now); // the evictions are assumed now: plan with them
+  }
+
+  const started = Date.now();
+  const plan = deps.plan(input.snapshot, deps.planConfig, now);
+  const planMs = Date.now() - started;
+  const pods = new Map<string, Pod>(input.snapshot.pods.map((p) => [p.key, p]));
+  deps.log.debug('planned', {
+    planMs,
+    bindings: plan.bindings.length,
+    evictions: plan.evictions.length,
+    nominations: plan.nominations.length,
+    unschedulable: plan.unschedulable.length,
+  });
+
+  if (deps.dryRun) {
+    logDryRun(plan, deps.log);
+    return { skipped: false, plan };
+  }
+
+  // A nomination the pod already carries needs no write.
+  const fresh: Plan = { ...plan, nominations: plan.nominations.filter((n) => pods.get(n.pod)?.nominatedNodeName !== n.node) };
+  const report = await executePlan(fresh, input, exec, signal, now);
+  deps.gangGuard.noteBinds(report.bindings, pods, now);
+  await deps.feedback.afterExecution(report, input, signal);
+
+  const notices: PendingNotice[] = [
+    ...plan.unschedulable,
+    ...input.rejected.map((r) => ({ pod: r.key, reason: 'InvalidPod', message: `pod cannot be scheduled: ${r.error}` })),
+  ];
+  await deps.feedback.pending(notices, input, signal);
+  await clearStaleNominations(plan, pods, input, deps, signal, now);
+  return { skipped: false, plan, report };
+}
+
+/** A pod the planner no longer nominates anywhere gives its reserved node back. */
+async function clearStaleNominations(plan: Plan, pods: ReadonlyMap<string, Pod>, input: PassInput, deps: PassDeps, signal: AbortSignal, now: number): Promise<void> {
+  const stale = plan.unschedulable.filter((u) => (pods.get(u.pod)?.nominatedNodeName ?? '') !== '');
+  await mapLimit(stale, deps.concurrency, async (u) => {
+    const ref = input.pods.get(u.pod)?.ref;
+    if (ref === undefined) return;
+    deps.store.assume('nomination', ref, '', now);
+    const outcome = await deps.api.nominate(ref, '', signal);
+    if (outcome.ok) deps.log.info(`nomination of ${u.pod} cleared`, { action: 'nomination-cleared', pod: u.pod, reason: u.reason });
+    else deps.store.forget('nomination', ref);
+  });
+}
+
+function logDryRun(plan: Plan, log: Logger): void {
+  for (const e of plan.evictions) log.info(`would evict ${e.pod}`, { action: 'eviction', pod: e.pod, node: e.node, preemptor: e.preemptor, dryRun: true });
+  for (const b of plan.bindings) log.info(`would bind ${b.pod}`, { action: 'bind', pod: b.pod, node: b.node, dryRun: true });
+  for (const n of plan.nominations) log.info(`would nominate ${n.pod}`, { action: 'nomination', pod: n.pod, node: n.node, dryRun: true });
+  for (const u of plan.unschedulable) log.debug(`unschedulable ${u.pod}`, { action: 'unschedulable', pod: u.pod, reason: u.reason, message: u.message, dryRun: true });
+}

@@ -1,0 +1,33 @@
+// `custom-scheduler run`: load the settings, start, and stop cleanly on SIGINT/SIGTERM.
+import { loadConfig } from './config.js';
+import { createLogger } from './log.js';
+import { startScheduler } from './scheduler.js';
+
+export async function runCommand(argv: readonly string[]): Promise<number> {
+  const loaded = loadConfig({ args: argv, env: process.env });
+  if (loaded.kind === 'help') {
+    process.stdout.write(`${loaded.text}\n`);
+    return 0;
+  }
+  if (loaded.kind === 'error') {
+    process.stderr.write(`custom-scheduler: ${loaded.message}\n`);
+    return 2;
+  }
+  const { config } = loaded;
+  const log = createLogger({ level: config.logLevel, format: config.logFormat, isTTY: process.stdout.isTTY === true });
+  let scheduler;
+  try {
+    scheduler = await startScheduler({ config, logger: log });
+  } catch (err) {
+    log.error('cannot start', { error: err instanceof Error ? err.message : String(err) });
+    return 1;
+  }
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
+  log.info('stopping', { signal });
+  await scheduler.stop();
+  await new Promise<void>((resolve) => log.on('finish', resolve).end());
+  return 0;
+}

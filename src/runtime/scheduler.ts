@@ -1,0 +1,129 @@
+// Wiring: listeners -> store -> loop (plan, execute, record). startScheduler is the
+// programmatic start used by `run` and by the integration tests.
+import { KubeConfig } from '@kubernetes/client-node';
+import type { Server } from 'node:http';
+import { hostname } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { kubeClusterApi, kubeInformers, Listener, SchedulerStore, type ClusterApi, type ClusterInformers } from '../cluster/index.js';
+import { planCycle } from '../core/index.js';
+import { convertNode, convertPdb, convertPod } from '../snapshot/convert.js';
+import type { SchedulerConfig } from './config.js';
+import { Feedback } from './feedback.js';
+import { GangGuard } from './gang-guard.js';
+import { startHttp } from './http.js';
+import type { Logger } from './log.js';
+import { PassLoop } from './loop.js';
+import { runPass } from './pass.js';
+
+export interface StartOptions {
+  readonly config: SchedulerConfig;
+  readonly logger: Logger;
+  /** Default: loadFromDefault (in-cluster, $KUBECONFIG, ~/.kube/config). */
+  readonly kubeConfig?: KubeConfig;
+  /** For tests: replace the API writes or the informers. */
+  readonly api?: ClusterApi;
+  readonly informers?: ClusterInformers;
+  readonly now?: () => number;
+}
+
+export interface RunningScheduler {
+  /** All three listeners have listed at least once. */
+  readonly synced: () => boolean;
+  /** Passes completed so far. */
+  readonly passes: () => number;
+  /** Stops planning, lets in-flight calls finish (or abandons them after a grace), stops watches. */
+  stop(): Promise<void>;
+}
+
+export async function startScheduler(options: StartOptions): Promise<RunningScheduler> {
+  const { config, logger: log } = options;
+  const now = options.now ?? Date.now;
+  const kc = options.kubeConfig ?? defaultKubeConfig();
+  const api = options.api ?? kubeClusterApi(kc, { retry: config.retry, reportingInstance: process.env['POD_NAME'] ?? hostname() });
+  const informers = options.informers ?? kubeInformers(kc);
+  if (config.leaderElection) log.warn('leaderElection is not implemented yet: this replica schedules without a lease');
+
+  const listenerOptions = (name: string) => ({
+    name,
+    restartInitialDelayMs: 500,
+    restartMaxDelayMs: config.watchRestartMaxDelayMs,
+    quietMs: config.watchQuietTimeoutMs,
+    now,
+    delay: (ms: number) => sleep(ms),
+    log: (level: 'info' | 'warn', message: string, fields?: Record<string, unknown>) => log.log(level, message, fields ?? {}),
+  });
+  const nodes = new Listener(informers.nodes, listenerOptions('nodes'));
+  const pods = new Listener(informers.pods, listenerOptions('pods'));
+  const pdbs = new Listener(informers.pdbs, listenerOptions('pdbs'));
+  const listeners = [nodes, pods, pdbs] as const;
+  const synced = (): boolean => listeners.every((l) => l.synced);
+
+  const store = new SchedulerStore(
+    { nodes: () => nodes.list(), pods: () => pods.list(), pdbs: () => pdbs.list() },
+    {
+      schedulerName: config.schedulerName,
+      namespaces: config.namespaces,
+      assumeTtlMs: config.assumeTtlMs,
+      converters: { pod: convertPod, node: convertNode, pdb: convertPdb },
+      warn: (message, fields) => log.warn(message, fields),
+    },
+  );
+  const deps = {
+    store,
+    synced,
+    plan: planCycle,
+    planConfig: config,
+    api,
+    feedback: new Feedback(api, log, config.bindConcurrency),
+    gangGuard: new GangGuard(config.annotationPrefix, config.schedulerName, config.gangBindTimeoutMs),
+    log,
+    concurrency: config.bindConcurrency,
+    dryRun: config.dryRun,
+  };
+  const loop = new PassLoop({
+    intervalMs: config.intervalMs,
+    passTimeoutMs: config.passTimeoutMs,
+    stopGraceMs: Math.min(10_000, config.passTimeoutMs),
+    now,
+    pass: async (signal, at) => {
+      await runPass(deps, signal, at);
+    },
+    onError: (err) => log.error('pass failed', { error: err instanceof Error ? (err.stack ?? err.message) : String(err) }),
+  });
+
+  await Promise.all(listeners.map((l) => l.start()));
+  let server: Server | undefined;
+  if (config.httpPort > 0) {
+    server = await startHttp(config.httpPort, {
+      ready: synced,
+      // Alive while passes keep ending: a stuck pass is caught after a few deadlines.
+      alive: () => now() - (loop.lastPassEndedAt ?? startedAt) < 3 * (config.intervalMs + config.passTimeoutMs),
+    });
+  }
+  const startedAt = now();
+  loop.start();
+  log.info('scheduler started', {
+    schedulerName: config.schedulerName,
+    intervalMs: config.intervalMs,
+    namespaces: config.namespaces.length === 0 ? 'all' : config.namespaces.join(','),
+    synced: synced(),
+    dryRun: config.dryRun,
+  });
+
+  return {
+    synced,
+    passes: () => loop.passes,
+    stop: async () => {
+      await loop.stop();
+      await Promise.all(listeners.map((l) => l.stop()));
+      if (server !== undefined) await new Promise<void>((resolve) => server.close(() => resolve()));
+      log.info('scheduler stopped');
+    },
+  };
+}
+
+function defaultKubeConfig(): KubeConfig {
+  const kc = new KubeConfig();
+  kc.loadFromDefault();
+  return kc;
+}
