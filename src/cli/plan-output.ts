@@ -1,0 +1,33 @@
+// Printing a Plan: JSON with a fixed key order (the contract of SPEC 7, stable
+// byte for byte), or a table for people.
+import type { Plan } from '../core/plan-types.js';
+
+export function planToJson(plan: Plan): string {
+  // Objects are rebuilt field by field so the key order never depends on the planner.
+  const ordered = {
+    bindings: plan.bindings.map((b) => ({ pod: b.pod, node: b.node })),
+    evictions: plan.evictions.map((e) => ({ pod: e.pod, node: e.node, preemptor: e.preemptor })),
+    nominations: plan.nominations.map((n) => ({ pod: n.pod, node: n.node })),
+    unschedulable: plan.unschedulable.map((u) => ({ pod: u.pod, reason: u.reason, message: u.message })),
+  };
+  return `${JSON.stringify(ordered)}\n`;
+}
+
+/** One row per decision: ACTION POD NODE DETAIL, columns padded like kubectl's. */
+export function planToTable(plan: Plan): string {
+  const rows: (readonly [string, string, string, string])[] = [
+    ...plan.bindings.map((b) => ['bind', b.pod, b.node, ''] as const),
+    ...plan.evictions.map((e) => ['evict', e.pod, e.node, `for ${e.preemptor}`] as const),
+    ...plan.nominations.map((n) => ['nominate', n.pod, n.node, ''] as const),
+    ...plan.unschedulable.map((u) => ['pending', u.pod, '', `${u.reason}: ${u.message}`] as const),
+  ];
+  if (rows.length === 0) return 'nothing to do: no pending pods\n';
+  const header = ['ACTION', 'POD', 'NODE', 'DETAIL'] as const;
+  const widths = [0, 1, 2].map((col) => Math.max(header[col]?.length ?? 0, ...rows.map((r) => r[col]?.length ?? 0)));
+  const line = (cells: readonly string[]): string =>
+    cells
+      .map((cell, col) => (col < 3 ? cell.padEnd((widths[col] ?? 0) + 3) : cell))
+      .join('')
+      .trimEnd();
+  return `${[header, ...rows].map(line).join('\n')}\n`;
+}
