@@ -1,0 +1,62 @@
+import { ApiException } from '@kubernetes/client-node';
+import { callWithRetry } from './retry.js';
+
+const policy = { attempts: 4, initialDelayMs: 1, maxDelayMs: 2 };
+const fail = (code: number) => new ApiException(code, `HTTP ${code}`, '', {});
+
+describe('callWithRetry', () => {
+  it('retries transient failures, then succeeds', async () => {
+    let calls = 0;
+    const outcome = await callWithRetry(async () => {
+      calls++;
+      if (calls < 3) throw fail(503);
+      return 'ok';
+    }, policy);
+    expect(outcome).toEqual({ ok: true, value: 'ok' });
+    expect(calls).toBe(3);
+  });
+
+  it('gives up after the bounded number of attempts', async () => {
+    let calls = 0;
+    const outcome = await callWithRetry(async () => {
+      calls++;
+      throw fail(500);
+    }, policy);
+    expect(outcome.ok).toBe(false);
+    expect(calls).toBe(4);
+  });
+
+  it.each([404, 409, 403, 422])('does not retry HTTP %i', async (code) => {
+    let calls = 0;
+    const outcome = await callWithRetry(async () => {
+      calls++;
+      throw fail(code);
+    }, policy);
+    expect(calls).toBe(1);
+    expect(outcome.ok || outcome.abandoned).toBe(false);
+  });
+
+  it('lets the caller refuse a retry (429 on eviction: a PDB says no)', async () => {
+    let calls = 0;
+    const outcome = await callWithRetry(
+      async () => {
+        calls++;
+        throw fail(429);
+      },
+      policy,
+      { retryable: (e) => e.kind === 'transient' && e.status !== 429 },
+    );
+    expect(calls).toBe(1);
+    expect(!outcome.ok && outcome.error.status).toBe(429);
+  });
+
+  it('abandons a call that outlives the deadline', async () => {
+    const controller = new AbortController();
+    const never = new Promise<string>(() => undefined);
+    const pending = callWithRetry(() => never, policy, { signal: controller.signal });
+    controller.abort();
+    const outcome = await pending;
+    expect(outcome.ok).toBe(false);
+    expect(!outcome.ok && outcome.abandoned).toBe(true);
+  });
+});
