@@ -1,0 +1,57 @@
+import { snapshotFromItems } from './convert.js';
+import { deepFreeze, kubePod } from './test-helpers.js';
+
+const node = (name: string) => ({ kind: 'Node', metadata: { name }, status: { allocatable: { cpu: '1', pods: '10' }, conditions: [{ type: 'Ready', status: 'True' }] } });
+const pdb = (name: string) => ({ kind: 'PodDisruptionBudget', metadata: { name, namespace: 'team-a' }, spec: { selector: { matchLabels: { app: 'x' } } } });
+
+describe('snapshotFromItems', () => {
+  it('dispatches on kind and ignores other kinds', () => {
+    const items = deepFreeze([
+      node('n1'),
+      kubePod('p1'),
+      pdb('b1'),
+      { kind: 'Service', metadata: { name: 's' } },
+      { kind: 'PriorityClass', metadata: { name: 'high' }, value: 1000 },
+      node('n2'),
+    ]);
+    const { snapshot, errors } = snapshotFromItems(items);
+    expect(errors).toEqual([]);
+    expect(snapshot.nodes.map((n) => n.name)).toEqual(['n1', 'n2']);
+    expect(snapshot.pods.map((p) => p.key)).toEqual(['team-a/p1']);
+    expect(snapshot.pdbs.map((b) => `${b.namespace}/${b.name}`)).toEqual(['team-a/b1']);
+    expect(Object.isFrozen(snapshot) && Object.isFrozen(snapshot.pods)).toBe(true);
+  });
+
+  it('collects one error per bad item and keeps the good ones', () => {
+    const { snapshot, errors } = snapshotFromItems(
+      deepFreeze([
+        { metadata: { name: 'x' }, spec: { containers: [] } },
+        { metadata: { name: 'n' }, status: { allocatable: {} } },
+        { metadata: { name: 'b' }, spec: { minAvailable: 1 } },
+        { metadata: { name: 'mystery' } },
+        'text',
+        { kind: 'Pod', metadata: {} },
+        kubePod('ok'),
+        kubePod('ok'),
+        node('n1'),
+      ]),
+    );
+    expect(errors).toEqual([
+      'items[0]: missing kind (looks like a Pod)',
+      'items[1]: missing kind (looks like a Node)',
+      'items[2]: missing kind (looks like a PodDisruptionBudget)',
+      'items[3]: missing kind',
+      'items[4]: expected an object',
+      'pod without metadata.name',
+      'pod team-a/ok: appears twice',
+    ]);
+    expect(snapshot.pods.map((p) => p.key)).toEqual(['team-a/ok']);
+    expect(snapshot.nodes).toHaveLength(1);
+  });
+
+  it('tells pods apart by namespace', () => {
+    const { snapshot, errors } = snapshotFromItems([kubePod('same', {}, { namespace: 'a' }), kubePod('same', {}, { namespace: 'b' })]);
+    expect(errors).toEqual([]);
+    expect(snapshot.pods.map((p) => p.key)).toEqual(['a/same', 'b/same']);
+  });
+});
