@@ -16,6 +16,28 @@ export interface Search {
   readonly feasibleToFind: number;
   /** Where the next search starts (rotates, as kube-scheduler's nextStartNodeIndex). */
   nextStart: number;
+  /** Failed searches by pod shape, valid while no capacity has been given back. */
+  readonly failures: Map<string, { readonly generation: number; readonly placement: Placement & { ok: false } }>;
+}
+
+const shapes = new WeakMap<PodFacts, string>();
+
+/**
+ * Everything a search result depends on besides the cluster: two pods with the same
+ * shape get the same answer, so batch jobs of identical pods search once per pass.
+ */
+export function shapeOf(f: PodFacts): string {
+  let shape = shapes.get(f);
+  if (shape === undefined) {
+    const p = f.pod;
+    const r = p.requests;
+    shape = JSON.stringify([
+      f.priority, f.ours, p.nominatedNodeName, r.cpu, r.memory, r.ephemeralStorage, [...r.scalar],
+      p.nodeSelector, p.requiredAffinity ?? null, p.tolerations, f.ports,
+    ]);
+    shapes.set(f, shape);
+  }
+  return shape;
 }
 
 export type Placement =
@@ -39,6 +61,16 @@ export function checkNode(search: Search, f: PodFacts, ns: NodeState): Rejection
 }
 
 export function findNode(search: Search, f: PodFacts): Placement {
+  const { state } = search;
+  const shape = shapeOf(f);
+  const known = search.failures.get(shape);
+  if (known !== undefined && known.generation === state.freedGeneration) return known.placement;
+  const placement = searchNodes(search, f);
+  if (!placement.ok) search.failures.set(shape, { generation: state.freedGeneration, placement });
+  return placement;
+}
+
+function searchNodes(search: Search, f: PodFacts): Placement {
   const { state, config } = search;
   // A nominated pod gets its node first, as kube-scheduler evaluates the nominated node first.
   const nominated = state.byName.get(f.pod.nominatedNodeName);

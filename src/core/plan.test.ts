@@ -128,7 +128,7 @@ describe('gangs', () => {
     const pods = [pod('busy', { nodeName: 'a', priority: 100 }), pod('g-0', { group: 'g' }), pod('g-1', { group: 'g' })];
     const p = plan(snap(two, pods));
     expect(p.bindings).toEqual([]);
-    expect(p.unschedulable[0]!.message).toMatch(/^gang default\/g: 1 of 2 members placeable; 0\/2 nodes are available/);
+    expect(p.unschedulable[0]!.message).toMatch(/^gang default\/g: 1 of 2 members placeable; the rest: 0\/2 nodes are available/);
   });
 
   it('counts bound and succeeded members toward min-available', () => {

@@ -4,7 +4,7 @@
 // when its quorum is reached, first without evictions, then with them.
 import { indexGangs, olderFirst, gangAnnotations, type Gang } from './gangs.js';
 import type { Pod, Snapshot } from './model.js';
-import { findNode, feasibleNodesToFind, type Placement, type Search } from './placement.js';
+import { findNode, feasibleNodesToFind, shapeOf, type Placement, type Search } from './placement.js';
 import type { Binding, Eviction, Nomination, Plan, PlanConfig, Unschedulable } from './plan-types.js';
 import { choosePreemption, type PreemptionContext, type VictimChoice } from './preemption.js';
 import { nodesUnavailable, REASON, ReasonTally } from './reasons.js';
@@ -87,12 +87,14 @@ class Pass {
       softTaints: snapshot.nodes.some((n) => n.taints.some((t) => t.effect === 'PreferNoSchedule')),
       feasibleToFind: feasibleNodesToFind(snapshot.nodes.length, config.percentageOfNodesToScore),
       nextStart: 0,
+      failures: new Map(),
     };
     this.preemption = {
       search: this.search,
       pdbs: snapshot.pdbs,
       quorum: (g) => this.gangs.get(g)?.quorum ?? 0,
       gangMembers: (g) => this.gangMembers.get(g) ?? [],
+      dryRuns: new Map(),
     };
   }
 
@@ -172,7 +174,7 @@ class Pass {
     const waiting = this.waitingFor(f);
     if (waiting !== undefined) return this.nominate(f, waiting);
     if (this.canPreempt(f)) {
-      const choice = choosePreemption(this.preemption, f, placement.resolvable);
+      const choice = choosePreemption(this.preemption, f, placement.resolvable, shapeOf(f));
       if (choice !== undefined) {
         this.evict(choice, f);
         return this.nominate(f, choice.ns);
@@ -226,7 +228,7 @@ class Pass {
     }
     this.state.rollback(start);
     const reachable = gang.placed + placed.length;
-    const why = left[0] === undefined ? '' : ` ${this.unavailable(left[0][1], false)}`;
+    const why = left[0] === undefined ? '' : ` the rest: ${this.unavailable(left[0][1], false)}`;
 
     const waiting = members.map((f) => this.waitingFor(f)).find((ns) => ns !== undefined);
     if (waiting !== undefined) return this.keepNominations(gang, members);
@@ -264,7 +266,7 @@ class Pass {
         continue;
       }
       if (chosen.length >= needed) continue;
-      const choice = choosePreemption(this.preemption, f, p.resolvable);
+      const choice = choosePreemption(this.preemption, f, p.resolvable, shapeOf(f));
       if (choice === undefined) continue;
       choice.victims.forEach((v) => this.state.markVictim(v));
       this.state.reserve(f, choice.ns);
@@ -284,7 +286,7 @@ class Pass {
   private neverFits(members: readonly PodFacts[], needed: number): boolean {
     this.emptyCluster ??= new ClusterState(this.snapshot.nodes, []);
     const empty = this.emptyCluster;
-    const search: Search = { ...this.search, state: empty, nextStart: 0 };
+    const search: Search = { ...this.search, state: empty, nextStart: 0, failures: new Map() };
     const start = empty.mark();
     let count = 0;
     for (const f of members) {

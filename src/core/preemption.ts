@@ -2,7 +2,7 @@
 // Per node: take away every lower-priority pod, check the fit, then give back the
 // most important ones while the preemptor still fits (PDB-protected ones first).
 // Gang-aware: a victim whose gang would drop below quorum takes the whole gang.
-import { checkCapacity, checkStatic } from './filters/fit.js';
+import { checkStatic, fitsCapacity } from './filters/fit.js';
 import type { PodDisruptionBudget } from './model.js';
 import type { Search } from './placement.js';
 import { pdbCovers, type ClusterState, type NodeState, type PodFacts } from './state.js';
@@ -22,11 +22,21 @@ export interface PreemptionContext {
   readonly quorum: (gang: string) => number;
   /** Bound, alive members of a running gang, across nodes. */
   readonly gangMembers: (gang: string) => readonly PodFacts[];
+  /** Dry runs by pod shape and node, reused while neither the node nor shared state changed. */
+  readonly dryRuns: Map<string, Map<NodeState, DryRun>>;
+}
+
+interface DryRun {
+  readonly version: number;
+  readonly sharedVersion: number;
+  readonly choice: VictimChoice | undefined;
 }
 
 /** Evicted together or not at all: one pod, or a whole gang that would fall below quorum. */
 interface Unit {
   readonly pods: readonly PodFacts[];
+  /** The unit's pods on the node being judged. */
+  readonly here: readonly PodFacts[];
   readonly priority: number;
   readonly creationTime: number;
   readonly key: string;
@@ -35,6 +45,11 @@ interface Unit {
 const byImportance = (a: Unit, b: Unit): number =>
   b.priority - a.priority || a.creationTime - b.creationTime || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
 
+function single(v: PodFacts): Unit {
+  const pods = [v];
+  return { pods, here: pods, priority: v.priority, creationTime: v.pod.creationTime, key: v.pod.key };
+}
+
 function victimUnits(ctx: PreemptionContext, f: PodFacts, ns: NodeState): Unit[] {
   const { state } = ctx.search;
   const units: Unit[] = [];
@@ -42,7 +57,7 @@ function victimUnits(ctx: PreemptionContext, f: PodFacts, ns: NodeState): Unit[]
   for (const v of ns.bound) {
     if (state.terminating.has(v.pod.key) || v.priority >= f.priority) continue;
     if (v.gang === undefined) {
-      units.push({ pods: [v], priority: v.priority, creationTime: v.pod.creationTime, key: v.pod.key });
+      units.push(single(v));
     } else if (v.gang !== f.gang) {
       const list = gangsHere.get(v.gang) ?? [];
       list.push(v);
@@ -53,10 +68,10 @@ function victimUnits(ctx: PreemptionContext, f: PodFacts, ns: NodeState): Unit[]
     const spare = (state.gangPlaced.get(gang) ?? 0) - ctx.quorum(gang);
     const pods = here.length <= spare ? null : ctx.gangMembers(gang).filter((m) => !state.terminating.has(m.pod.key));
     if (pods === null) {
-      for (const v of here) units.push({ pods: [v], priority: v.priority, creationTime: v.pod.creationTime, key: v.pod.key });
+      for (const v of here) units.push(single(v));
     } else {
       const first = pods.reduce((a, b) => (a.pod.creationTime <= b.pod.creationTime ? a : b));
-      units.push({ pods, priority: here[0]!.priority, creationTime: first.pod.creationTime, key: gang });
+      units.push({ pods, here, priority: here[0]!.priority, creationTime: first.pod.creationTime, key: gang });
     }
   }
   return units.sort(byImportance);
@@ -87,10 +102,8 @@ export function selectVictims(ctx: PreemptionContext, f: PodFacts, ns: NodeState
   // Pods already going away are counted as soon free, never evicted again.
   for (const v of ns.bound) if (state.terminating.has(v.pod.key)) used.apply(v.pod.requests, v.ports, v.ours, -1);
   const units = victimUnits(ctx, f, ns);
-  // Pods placed earlier in this pass outrank the preemptor, so every victim is one the snapshot shows bound.
-  const onNode = (u: Unit): PodFacts[] => u.pods.filter((v) => v.pod.nodeName === ns.node.name);
-  for (const u of units) for (const v of onNode(u)) used.apply(v.pod.requests, v.ports, v.ours, -1);
-  const fits = (): boolean => checkCapacity(f, used, ns.node, config.maxPodsPerNode) === undefined;
+  for (const u of units) for (const v of u.here) used.apply(v.pod.requests, v.ports, v.ours, -1);
+  const fits = (): boolean => fitsCapacity(f, used, ns.node, config.maxPodsPerNode);
   if (!fits()) return undefined;
 
   const violating = pdbViolating(units, ctx.pdbs, state);
@@ -98,7 +111,7 @@ export function selectVictims(ctx: PreemptionContext, f: PodFacts, ns: NodeState
   const victims: PodFacts[] = [];
   let pdbViolations = 0;
   for (const u of order) {
-    const here = onNode(u);
+    const here = u.here;
     for (const v of here) used.apply(v.pod.requests, v.ports, v.ours, 1);
     if (fits()) continue; // reprieved
     for (const v of here) used.apply(v.pod.requests, v.ports, v.ours, -1);
@@ -128,13 +141,26 @@ export function choosePreemption(
   ctx: PreemptionContext,
   f: PodFacts,
   candidates: readonly NodeState[],
+  shape: string,
 ): VictimChoice | undefined {
-  const total = ctx.search.state.nodes.length;
+  const { state } = ctx.search;
+  const total = state.nodes.length;
+  let runs = ctx.dryRuns.get(shape);
+  if (runs === undefined) ctx.dryRuns.set(shape, (runs = new Map()));
+  const dryRun = (ns: NodeState): VictimChoice | undefined => {
+    const known = runs.get(ns);
+    if (known !== undefined && known.version === ns.version && known.sharedVersion === state.sharedVersion) {
+      return known.choice;
+    }
+    const choice = selectVictims(ctx, f, ns);
+    runs.set(ns, { version: ns.version, sharedVersion: state.sharedVersion, choice });
+    return choice;
+  };
   const wanted = Math.min(total, Math.max(100, Math.floor(total / 10)));
   let best: VictimChoice | undefined;
   let found = 0;
   for (const ns of candidates) {
-    const choice = selectVictims(ctx, f, ns);
+    const choice = dryRun(ns);
     if (choice === undefined) continue;
     if (best === undefined || better(choice, best)) best = choice;
     if (choice.victims.length === 0 || ++found >= wanted) break;

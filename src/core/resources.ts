@@ -54,6 +54,17 @@ export interface PortKey {
 
 export const ANY_IP = '0.0.0.0';
 
+/** Whether every resource the pod asks for is left on the node (allocation-free hot path). */
+export function resourcesFit(req: Resources, used: Usage, alloc: Resources): boolean {
+  if (req.cpu > 0 && used.cpu + req.cpu > alloc.cpu) return false;
+  if (req.memory > 0 && used.memory + req.memory > alloc.memory) return false;
+  if (req.ephemeralStorage > 0 && used.ephemeralStorage + req.ephemeralStorage > alloc.ephemeralStorage) return false;
+  for (const [name, amount] of req.scalar) {
+    if (amount > 0 && (used.scalar.get(name) ?? 0) + amount > (alloc.scalar.get(name) ?? 0)) return false;
+  }
+  return true;
+}
+
 /** The names of the resources the pod asks for that the node cannot give. */
 export function insufficientResources(req: Resources, used: Usage, alloc: Resources): string[] {
   const short: string[] = [];

@@ -28,6 +28,8 @@ export class NodeState {
   readonly bound: PodFacts[] = [];
   /** Nominated pods waiting for this node: held against lower or equal priority work. */
   readonly reservations: Reservation[] = [];
+  /** Changes whenever anything on the node changes, so dry runs on it can be reused. */
+  version = 0;
   constructor(
     readonly node: Node,
     readonly index: number,
@@ -73,7 +75,17 @@ export class ClusterState {
     this.undo.length = 0;
   }
 
+  /**
+   * Bumped whenever capacity may have been given back (a rollback, a dropped
+   * reservation). Placing, reserving and choosing victims only take capacity, so a
+   * pod that found no node stays without one until this changes.
+   */
+  freedGeneration = 0;
+  /** Bumped when state shared across nodes (PDB budgets, gang counts) changes. */
+  sharedVersion = 0;
+
   rollback(mark: number): void {
+    if (this.undo.length > mark) this.freedGeneration++;
     while (this.undo.length > mark) this.undo.pop()!();
   }
 
@@ -81,16 +93,22 @@ export class ClusterState {
   place(f: PodFacts, ns: NodeState): void {
     ns.usage.apply(f.pod.requests, f.ports, f.ours, 1);
     ns.bound.push(f);
+    ns.version++;
     this.undo.push(() => {
       ns.usage.apply(f.pod.requests, f.ports, f.ours, -1);
       removeItem(ns.bound, f);
+      ns.version++;
     });
   }
 
   reserve(f: PodFacts, ns: NodeState): void {
     const r: Reservation = { facts: f, priority: f.priority };
     ns.reservations.push(r);
-    this.undo.push(() => removeItem(ns.reservations, r));
+    ns.version++;
+    this.undo.push(() => {
+      removeItem(ns.reservations, r);
+      ns.version++;
+    });
   }
 
   /** Drops the pod's own reservation while it is being planned again. */
@@ -99,7 +117,12 @@ export class ClusterState {
     const r = ns?.reservations.find((x) => x.facts === f);
     if (ns === undefined || r === undefined) return;
     removeItem(ns.reservations, r);
-    this.undo.push(() => ns.reservations.push(r));
+    this.freedGeneration++;
+    ns.version++;
+    this.undo.push(() => {
+      ns.reservations.push(r);
+      ns.version++;
+    });
   }
 
   /** A victim chosen this pass: still holds its node, but is no longer alive or evictable. */
@@ -110,10 +133,18 @@ export class ClusterState {
     if (gang !== undefined) this.gangPlaced.set(gang, (this.gangPlaced.get(gang) ?? 0) - 1);
     const covering = this.pdbs.filter((b) => pdbCovers(b, f));
     for (const b of covering) this.pdbLeft.set(b, this.pdbLeft.get(b)! - 1);
+    const ns = this.byName.get(f.pod.nodeName);
+    const touch = (): void => {
+      if (ns !== undefined) ns.version++;
+      // Budgets and gang counts span nodes: dry runs anywhere may change.
+      if (covering.length > 0 || gang !== undefined) this.sharedVersion++;
+    };
+    touch();
     this.undo.push(() => {
       this.terminating.delete(f.pod.key);
       if (gang !== undefined) this.gangPlaced.set(gang, (this.gangPlaced.get(gang) ?? 0) + 1);
       for (const b of covering) this.pdbLeft.set(b, this.pdbLeft.get(b)! + 1);
+      touch();
     });
   }
 

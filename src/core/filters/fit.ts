@@ -3,7 +3,7 @@
 // The first filter that rejects a node decides its reasons, as in kube-scheduler.
 import type { Node } from '../model.js';
 import { REASON, type Rejection, unresolvable } from '../reasons.js';
-import { insufficientResources, portsConflict, type Usage } from '../resources.js';
+import { insufficientResources, portsConflict, resourcesFit, type Usage } from '../resources.js';
 import type { PodFacts } from '../state.js';
 import { podMatchesNode } from './node-affinity.js';
 import { firstUntoleratedTaint, isTolerated, UNSCHEDULABLE_TAINT } from './taints.js';
@@ -31,12 +31,18 @@ export function checkStatic(f: PodFacts, node: Node): Rejection | undefined {
 export function checkCapacity(f: PodFacts, used: Usage, node: Node, maxPodsPerNode: number): Rejection | undefined {
   if (f.ports.length > 0 && portsConflict(f.ports, used)) return PORTS;
   const tooMany = used.pods + 1 > node.allocatablePods;
-  const short = insufficientResources(f.pod.requests, used, node.allocatable);
-  if (tooMany || short.length > 0) {
-    const reasons = short.map(REASON.insufficient);
+  if (tooMany || !resourcesFit(f.pod.requests, used, node.allocatable)) {
+    const reasons = insufficientResources(f.pod.requests, used, node.allocatable).map(REASON.insufficient);
     if (tooMany) reasons.unshift(REASON.tooManyPods);
     return { resolvable: true, reasons };
   }
   if (f.ours && maxPodsPerNode > 0 && used.ourPods + 1 > maxPodsPerNode) return MAX_PODS;
   return undefined;
+}
+
+/** checkCapacity without the reasons, for preemption's many dry runs. */
+export function fitsCapacity(f: PodFacts, used: Usage, node: Node, maxPodsPerNode: number): boolean {
+  if (f.ports.length > 0 && portsConflict(f.ports, used)) return false;
+  if (used.pods + 1 > node.allocatablePods || !resourcesFit(f.pod.requests, used, node.allocatable)) return false;
+  return !(f.ours && maxPodsPerNode > 0 && used.ourPods + 1 > maxPodsPerNode);
 }

@@ -1,0 +1,114 @@
+// Planner benchmark: builds synthetic clusters in the core model and times planCycle.
+// Not a test. Run: npm run bench:plan [-- --runs N]
+// Prints, per case: sizes, the median and spread of plan time, and peak heap/RSS.
+import { performance } from 'node:perf_hooks';
+import { DEFAULT_PLAN_CONFIG, planCycle, type Node, type Pod, type Resources, type Snapshot } from '../core/index.js';
+
+const GiB = 1024 ** 3;
+const T0 = Date.parse('2026-01-01T00:00:00Z');
+
+function res(milliCpu: number, memory: number): Resources {
+  return { cpu: milliCpu, memory, ephemeralStorage: 0, scalar: new Map() };
+}
+
+function makeNode(i: number): Node {
+  const name = `node-${String(i).padStart(5, '0')}`;
+  return {
+    name,
+    labels: { 'kubernetes.io/hostname': name, zone: `z${i % 3}` },
+    allocatable: res(32_000, 128 * GiB),
+    allocatablePods: 110,
+    taints: [],
+    unschedulable: false,
+    ready: true,
+  };
+}
+
+let serial = 0;
+function makePod(o: { nodeName?: string; cpu: number; memory: number; priority: number; group?: string }): Pod {
+  const name = `pod-${serial++}`;
+  const annotations: Record<string, string> = o.group === undefined ? {} : { 'custom-scheduling.k8s.io/group-name': o.group };
+  return {
+    key: `bench/${name}`,
+    namespace: 'bench',
+    name,
+    uid: name,
+    schedulerName: 'custom-scheduler',
+    nodeName: o.nodeName ?? '',
+    phase: o.nodeName === undefined ? 'Pending' : 'Running',
+    creationTime: T0 + serial,
+    deletionTime: undefined,
+    priority: o.priority,
+    preemptionPolicy: 'PreemptLowerPriority',
+    labels: { app: `app-${serial % 50}` },
+    annotations,
+    requests: res(o.cpu, o.memory),
+    nodeSelector: {},
+    requiredAffinity: undefined,
+    preferredAffinity: [],
+    tolerations: [],
+    hostPorts: [],
+    nominatedNodeName: '',
+    schedulingGated: false,
+  };
+}
+
+/** 5,000 nodes, 100,000 bound pods, 10,000 pending (500 in gangs of 8... rounded to whole gangs). */
+function largeCluster(): Snapshot {
+  const nodes = Array.from({ length: 5000 }, (_, i) => makeNode(i));
+  const pods: Pod[] = [];
+  for (let i = 0; i < 100_000; i++) {
+    pods.push(makePod({ nodeName: nodes[i % nodes.length]!.name, cpu: 500, memory: 2 * GiB, priority: i % 3 }));
+  }
+  for (let i = 0; i < 9_500; i++) pods.push(makePod({ cpu: 250 + (i % 4) * 250, memory: GiB, priority: i % 5 }));
+  for (let g = 0; g < 63; g++) {
+    for (let m = 0; m < 8; m++) pods.push(makePod({ cpu: 4000, memory: 16 * GiB, priority: 3, group: `gang-${g}` }));
+  }
+  return { nodes, pods, pdbs: [] };
+}
+
+/** Every node full of low-priority pods; 1,000 higher-priority pods pending. */
+function fullCluster(): Snapshot {
+  const nodes = Array.from({ length: 5000 }, (_, i) => makeNode(i));
+  const pods: Pod[] = [];
+  for (const n of nodes) {
+    for (let k = 0; k < 20; k++) pods.push(makePod({ nodeName: n.name, cpu: 1600, memory: 6 * GiB, priority: k % 4 }));
+  }
+  for (let i = 0; i < 1000; i++) pods.push(makePod({ cpu: 4000, memory: 8 * GiB, priority: 100 }));
+  return { nodes, pods, pdbs: [] };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+function runCase(name: string, build: () => Snapshot, runs: number): void {
+  const snapshot = build();
+  const times: number[] = [];
+  let peakHeap = 0;
+  let peakRss = 0;
+  let summary = '';
+  for (let r = 0; r < runs; r++) {
+    (globalThis as { gc?: () => void }).gc?.();
+    const t = performance.now();
+    const plan = planCycle(snapshot, DEFAULT_PLAN_CONFIG, T0 + 3_600_000);
+    times.push(performance.now() - t);
+    const mem = process.memoryUsage();
+    peakHeap = Math.max(peakHeap, mem.heapUsed);
+    peakRss = Math.max(peakRss, mem.rss);
+    summary = `bindings=${plan.bindings.length} nominations=${plan.nominations.length} evictions=${plan.evictions.length} unschedulable=${plan.unschedulable.length}`;
+  }
+  const pending = snapshot.pods.filter((p) => p.nodeName === '').length;
+  console.log(
+    `${name}: nodes=${snapshot.nodes.length} pods=${snapshot.pods.length} pending=${pending} | ${summary}\n` +
+      `  plan time ms: median=${median(times).toFixed(0)} min=${Math.min(...times).toFixed(0)} max=${Math.max(...times).toFixed(0)} (runs=${runs})\n` +
+      `  peak heap=${(peakHeap / 2 ** 20).toFixed(0)} MiB rss=${(peakRss / 2 ** 20).toFixed(0)} MiB`,
+  );
+}
+
+const runsArg = process.argv.indexOf('--runs');
+const runs = runsArg >= 0 ? Number(process.argv[runsArg + 1]) : 5;
+console.log(`node ${process.version}, ${new Date().toISOString()}`);
+runCase('large (target: median <= 1000 ms)', largeCluster, runs);
+runCase('preemption (target: median <= 3000 ms)', fullCluster, runs);
