@@ -1,0 +1,52 @@
+import { PassLoop } from './loop.js';
+
+describe('PassLoop', () => {
+  it('never overlaps passes, and stop waits for the pass in flight', async () => {
+    let running = 0;
+    let overlapped = false;
+    let passes = 0;
+    const loop = new PassLoop({
+      intervalMs: 1,
+      passTimeoutMs: 1_000,
+      stopGraceMs: 1_000,
+      now: Date.now,
+      onError: () => undefined,
+      pass: async () => {
+        running++;
+        if (running > 1) overlapped = true;
+        await new Promise((r) => setTimeout(r, 5));
+        running--;
+        passes++;
+      },
+    });
+    loop.start();
+    await new Promise((r) => setTimeout(r, 60));
+    await loop.stop();
+    expect(overlapped).toBe(false);
+    expect(passes).toBeGreaterThan(2);
+    expect(running).toBe(0);
+    expect(loop.passes).toBe(passes);
+  });
+
+  it('gives each pass a deadline signal, and survives a pass that throws', async () => {
+    const errors: unknown[] = [];
+    const aborted: boolean[] = [];
+    const loop = new PassLoop({
+      intervalMs: 1,
+      passTimeoutMs: 10,
+      stopGraceMs: 1_000,
+      now: Date.now,
+      onError: (e) => errors.push(e),
+      pass: async (signal) => {
+        await new Promise((r) => setTimeout(r, 30));
+        aborted.push(signal.aborted);
+        throw new Error('boom');
+      },
+    });
+    loop.start();
+    await new Promise((r) => setTimeout(r, 100));
+    await loop.stop();
+    expect(aborted.every(Boolean)).toBe(true);
+    expect(errors.length).toBeGreaterThan(1);
+  });
+});
