@@ -110,5 +110,7 @@ function runCase(name: string, build: () => Snapshot, runs: number): void {
 const runsArg = process.argv.indexOf('--runs');
 const runs = runsArg >= 0 ? Number(process.argv[runsArg + 1]) : 5;
 console.log(`node ${process.version}, ${new Date().toISOString()}`);
-runCase('large (target: median <= 1000 ms)', largeCluster, runs);
-runCase('preemption (target: median <= 3000 ms)', fullCluster, runs);
+const onlyArg = process.argv.indexOf('--only');
+const only = onlyArg >= 0 ? process.argv[onlyArg + 1] : undefined;
+if (only === undefined || only === 'large') runCase('large (target: median <= 1000 ms)', largeCluster, runs);
+if (only === undefined || only === 'preemption') runCase('preemption (target: median <= 3000 ms)', fullCluster, runs);

@@ -80,10 +80,14 @@ function searchNodes(search: Search, f: PodFacts): Placement {
   const n = nodes.length;
   const tally = new ReasonTally();
   const resolvable: NodeState[] = [];
-  const feasible: Candidate[] = [];
+  // Only normalised scores need every candidate; otherwise keep the best so far (no garbage).
+  const feasible: Candidate[] | undefined = search.softTaints || f.pod.preferredAffinity.length > 0 ? [] : undefined;
+  let found = 0;
+  let best: NodeState | undefined;
+  let bestScore = -1;
   const start = n === 0 ? 0 : search.nextStart % n;
   let examined = 0;
-  for (; examined < n && feasible.length < search.feasibleToFind; examined++) {
+  for (; examined < n && found < search.feasibleToFind; examined++) {
     const ns = nodes[(start + examined) % n]!;
     const stat = checkStatic(f, ns.node);
     if (stat !== undefined) {
@@ -92,14 +96,20 @@ function searchNodes(search: Search, f: PodFacts): Placement {
     }
     const used = state.usageFor(f, ns);
     const cap = checkCapacity(f, used, ns.node, config.maxPodsPerNode);
-    if (cap === undefined) {
-      feasible.push({ ns, resource: resourceScore(f, used, ns, config.scoring) });
-    } else {
+    if (cap !== undefined) {
       tally.add(cap.reasons);
       resolvable.push(ns);
+      continue;
+    }
+    found++;
+    const score = resourceScore(f, used, ns, config.scoring);
+    if (feasible !== undefined) feasible.push({ ns, resource: score });
+    else if (score > bestScore || (score === bestScore && ns.index < best!.index)) {
+      best = ns;
+      bestScore = score;
     }
   }
   search.nextStart = n === 0 ? 0 : (start + examined) % n;
-  if (feasible.length === 0) return { ok: false, tally, resolvable };
-  return { ok: true, ns: pickBest(f, feasible, search.softTaints) };
+  if (found === 0) return { ok: false, tally, resolvable };
+  return { ok: true, ns: feasible === undefined ? best! : pickBest(f, feasible, search.softTaints) };
 }

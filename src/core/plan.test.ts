@@ -124,6 +124,22 @@ describe('gangs', () => {
     });
   });
 
+  it('judges every gang that can never fit on its own, not on what an earlier one tried', () => {
+    const pods = [
+      ...[0, 1, 2].map((i) => pod(`g-${i}`, { group: 'g', priority: 5 })),
+      ...[0, 1].map((i) => pod(`h-${i}`, { group: 'h', cpu: 3, age: 1 })),
+      ...[0, 1].map((i) => pod(`k-${i}`, { group: 'k', priority: 9, age: 2 })),
+      pod('blocker', { nodeName: 'a', priority: 100, schedulerName: 'other' }),
+    ];
+    const p = plan(snap(two, pods), config({ preemption: false }));
+    const message = (name: string) => p.unschedulable.find((u) => u.pod === `default/${name}`)!.message;
+    expect(message('g-0')).toContain('can never fit');
+    expect(message('h-0')).toContain('can never fit');
+    expect(message('k-0')).toBe(
+      "gang default/k: 1 of 2 members placeable; the rest: 0/2 nodes are available: 2 Insufficient cpu.",
+    );
+  });
+
   it('reports how many members are placeable when the cluster is busy', () => {
     const pods = [pod('busy', { nodeName: 'a', priority: 100 }), pod('g-0', { group: 'g' }), pod('g-1', { group: 'g' })];
     const p = plan(snap(two, pods));

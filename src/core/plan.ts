@@ -284,7 +284,10 @@ class Pass {
 
   /** Whether `needed` members cannot be placed even on the same nodes with nothing running. */
   private neverFits(members: readonly PodFacts[], needed: number): boolean {
-    this.emptyCluster ??= new ClusterState(this.snapshot.nodes, []);
+    if (this.emptyCluster === undefined) {
+      this.emptyCluster = new ClusterState(this.snapshot.nodes, []);
+      this.emptyCluster.settle();
+    }
     const empty = this.emptyCluster;
     const search: Search = { ...this.search, state: empty, nextStart: 0, failures: new Map() };
     const start = empty.mark();

@@ -53,6 +53,8 @@ export class ClusterState {
   /** Per gang: members bound and alive, plus members that succeeded (they count toward quorum). */
   readonly gangPlaced = new Map<string, number>();
   private readonly undo: Array<() => void> = [];
+  /** Off while the snapshot is loaded: that part is never rolled back. */
+  private recording = false;
   /** Disruptions each PDB allows, less the victims chosen this pass. */
   private readonly pdbLeft = new Map<PodDisruptionBudget, number>();
 
@@ -73,6 +75,11 @@ export class ClusterState {
   /** Makes everything so far permanent (the snapshot itself is never rolled back). */
   settle(): void {
     this.undo.length = 0;
+    this.recording = true;
+  }
+
+  private onUndo(fn: () => void): void {
+    if (this.recording) this.undo.push(fn);
   }
 
   /**
@@ -94,7 +101,7 @@ export class ClusterState {
     ns.usage.apply(f.pod.requests, f.ports, f.ours, 1);
     ns.bound.push(f);
     ns.version++;
-    this.undo.push(() => {
+    this.onUndo(() => {
       ns.usage.apply(f.pod.requests, f.ports, f.ours, -1);
       removeItem(ns.bound, f);
       ns.version++;
@@ -105,7 +112,7 @@ export class ClusterState {
     const r: Reservation = { facts: f, priority: f.priority };
     ns.reservations.push(r);
     ns.version++;
-    this.undo.push(() => {
+    this.onUndo(() => {
       removeItem(ns.reservations, r);
       ns.version++;
     });
@@ -119,7 +126,7 @@ export class ClusterState {
     removeItem(ns.reservations, r);
     this.freedGeneration++;
     ns.version++;
-    this.undo.push(() => {
+    this.onUndo(() => {
       ns.reservations.push(r);
       ns.version++;
     });
@@ -140,7 +147,7 @@ export class ClusterState {
       if (covering.length > 0 || gang !== undefined) this.sharedVersion++;
     };
     touch();
-    this.undo.push(() => {
+    this.onUndo(() => {
       this.terminating.delete(f.pod.key);
       if (gang !== undefined) this.gangPlaced.set(gang, (this.gangPlaced.get(gang) ?? 0) + 1);
       for (const b of covering) this.pdbLeft.set(b, this.pdbLeft.get(b)! + 1);
