@@ -6,7 +6,9 @@ class FakeInformer implements InformerLike<{ name: string }> {
   stops = 0;
   private readonly handlers = new Map<string, ((x?: unknown) => void)[]>();
   constructor(private failures: number) {}
-  on(verb: string, cb: (x?: never) => void): void {
+  on(verb: 'add' | 'update' | 'delete', cb: (obj: { name: string }) => void): void;
+  on(verb: 'error' | 'connect', cb: (err?: unknown) => void): void;
+  on(verb: string, cb: (x: never) => void): void {
     this.handlers.set(verb, [...(this.handlers.get(verb) ?? []), cb as (x?: unknown) => void]);
   }
   emit(verb: string, x?: unknown): void {

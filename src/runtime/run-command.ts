@@ -28,6 +28,11 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
   });
   log.info('stopping', { signal });
   await scheduler.stop();
-  await new Promise<void>((resolve) => log.on('finish', resolve).end());
+  // Flush the last lines; never hang on a stuck stream.
+  await new Promise<void>((resolve) => {
+    log.on('finish', resolve);
+    log.end();
+    setTimeout(resolve, 1_000).unref();
+  });
   return 0;
 }

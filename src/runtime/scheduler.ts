@@ -92,6 +92,7 @@ export async function startScheduler(options: StartOptions): Promise<RunningSche
   });
 
   await Promise.all(listeners.map((l) => l.start()));
+  const startedAt = now();
   let server: Server | undefined;
   if (config.httpPort > 0) {
     server = await startHttp(config.httpPort, {
@@ -100,7 +101,6 @@ export async function startScheduler(options: StartOptions): Promise<RunningSche
       alive: () => now() - (loop.lastPassEndedAt ?? startedAt) < 3 * (config.intervalMs + config.passTimeoutMs),
     });
   }
-  const startedAt = now();
   loop.start();
   log.info('scheduler started', {
     schedulerName: config.schedulerName,
