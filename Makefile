@@ -8,7 +8,8 @@ ROOT := $(CURDIR)
 # Node >= 22.19 first on PATH (installs Node 24 under .local/node when the one on PATH is older).
 NODE_BIN := $(shell $(ROOT)/scripts/ensure-node.sh)
 export PATH := $(if $(NODE_BIN),$(NODE_BIN):,)$(ROOT)/.local/bin:$(PATH)
-export NODE_OPTIONS := --experimental-vm-modules
+# The Kubernetes client is ESM-only; jest loads it through Node's VM modules.
+JEST := NODE_OPTIONS=--experimental-vm-modules npx jest
 KUBECONFIG_LOCAL := $(ROOT)/.local/cluster/kubeconfig
 
 .PHONY: help deps build typecheck unit-test integration-test test bench plan-example
@@ -33,12 +34,12 @@ typecheck: deps
 	npm run typecheck
 
 unit-test: typecheck
-	npx jest --selectProjects unit
+	$(JEST) --selectProjects unit
 
 # Integration tests always run against a fresh local control plane, and always take it down.
-integration-test: deps
+integration-test: build
 	@$(MAKE) --no-print-directory cluster-up
-	@status=0; KUBECONFIG=$(KUBECONFIG_LOCAL) npx jest --selectProjects integration --runInBand || status=$$?; \
+	@status=0; KUBECONFIG=$(KUBECONFIG_LOCAL) $(JEST) --selectProjects integration --runInBand || status=$$?; \
 	  $(MAKE) --no-print-directory cluster-down; exit $$status
 
 test: unit-test integration-test
