@@ -58,3 +58,41 @@ cluster-up: tools
 cluster-down:
 	scripts/cluster/down.sh
 # --- end local control plane ---
+
+# --- deployment, workflows and demo ---
+.PHONY: start-minikube deploy-scheduler remove-scheduler scheduler-logs basic-integration-test \
+  priority-integration-test group-integration-test workflow-test demo
+MINIKUBE_NODES ?= 3
+WORKFLOWS := $(ROOT)/scripts/workflows
+
+start-minikube:
+	@command -v minikube >/dev/null || { echo "minikube is not installed: https://minikube.sigs.k8s.io/docs/start/" >&2; exit 1; }
+	minikube start --nodes $(MINIKUBE_NODES) --cpus 2 --memory 2g
+
+deploy-scheduler:
+	scripts/deploy/deploy.sh
+
+remove-scheduler:
+	kubectl delete -k k8s --ignore-not-found
+
+scheduler-logs:
+	kubectl -n custom-scheduler logs deployment/custom-scheduler --tail=200 $(if $(FOLLOW),-f,)
+
+# The seed workflows, against the current kubectl context (a scheduler must be running there).
+basic-integration-test:
+	$(WORKFLOWS)/basic.sh
+
+priority-integration-test:
+	$(WORKFLOWS)/priority.sh
+
+group-integration-test:
+	$(WORKFLOWS)/group.sh
+
+# The three workflows on the local control plane, the scheduler under k8s/'s service account.
+workflow-test: deps tools
+	$(WORKFLOWS)/run-all-local.sh
+
+# The story on the local control plane (KEEP=1 leaves it up).
+demo: deps tools
+	scripts/demo/demo.sh
+# --- end deployment, workflows and demo ---
