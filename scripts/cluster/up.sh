@@ -69,7 +69,7 @@ start() { # NAME PORT ARGS...
   owner="$(port_owner "$port")"
   [[ -z "$owner" ]] || die "cannot start $name: port $port is taken ($owner); run 'make cluster-down' or free it"
   echo "starting $name on 127.0.0.1:$port (log: $logs/$name.log)"
-  setsid "$bin/$name" "$@" >>"$logs/$name.log" 2>&1 </dev/null &
+  setsid "$bin/$name" "$@" >>"$logs/$name.log" 2>&1 </dev/null 9>&- &  # 9>&-: not holding our lock
   echo $! >"$run/$name.pid"
 }
 wait_ready() { # NAME TIMEOUT-SECONDS CHECK-COMMAND...
