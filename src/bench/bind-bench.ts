@@ -4,6 +4,7 @@
 // Uses $KUBECONFIG (default .local/cluster/kubeconfig) and refuses any server not on
 // 127.0.0.1. Creates its own namespace and nodes and deletes them afterwards.
 import * as k8s from '@kubernetes/client-node';
+import { callWithRetry } from '../cluster/retry.js';
 import { loadConfig } from '../runtime/config.js';
 import { createLogger } from '../runtime/log.js';
 import { startScheduler } from '../runtime/scheduler.js';
@@ -15,8 +16,15 @@ function flag(name: string, fallback: string): string {
   return i > 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1]! : fallback;
 }
 
+/** The benchmark's own calls ride out a busy API server (429, 5xx) like the scheduler's. */
+async function retrying<T>(call: () => Promise<T>): Promise<T> {
+  const outcome = await callWithRetry(call, { attempts: 8, initialDelayMs: 200, maxDelayMs: 5_000 });
+  if (!outcome.ok) throw new Error(`${outcome.error.status ?? 'network'}: ${outcome.error.message}`);
+  return outcome.value;
+}
+
 async function inBatches<T>(items: readonly T[], size: number, fn: (item: T) => Promise<unknown>): Promise<void> {
-  for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(fn));
+  for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map((item) => retrying(() => fn(item))));
 }
 
 async function main(): Promise<void> {
@@ -81,7 +89,7 @@ async function main(): Promise<void> {
     let bound = 0;
     while (bound < pods) {
       await new Promise((r) => setTimeout(r, 100));
-      bound = (await core.listNamespacedPod({ namespace: ns })).items.filter((p) => (p.spec?.nodeName ?? '') !== '').length;
+      bound = (await retrying(() => core.listNamespacedPod({ namespace: ns }))).items.filter((p) => (p.spec?.nodeName ?? '') !== '').length;
       if (Date.now() - started > 600_000) throw new Error(`only ${bound} of ${pods} bound after 10 minutes`);
     }
     const done = Date.now();
