@@ -78,7 +78,7 @@ start_workflow() {
   trap 'exit 130' INT TERM
   k create namespace "$NS" >/dev/null
   k label namespace "$NS" "$OWNER_LABEL=true" >/dev/null
-  wait_until 60 "the default service account of $NS" k get serviceaccount default -n "$NS" -o name
+  wait_until 60 "the default service account of $NS" default_service_account
   k create -f - >/dev/null <<PC
 apiVersion: scheduling.k8s.io/v1
 kind: PriorityClass
@@ -94,6 +94,8 @@ description: high priority of workflow test $NS
 PC
   say "namespace $NS; ${#NODES[@]} node(s): ${NODES[*]}; each test pod requests ${POD_CPU}m cpu (one fills a node)"
 }
+
+default_service_account() { k get serviceaccount default -n "$NS" >/dev/null 2>&1; }
 
 # Sets NODES (names) and POD_CPU (millicores): the request that fills one node.
 size_pods() {

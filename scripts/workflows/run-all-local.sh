@@ -43,12 +43,13 @@ else
   NODES=0 "$root/scripts/cluster/up.sh" || die "cluster-up failed"
 fi
 
-echo "--- kubectl apply -k k8s --dry-run=server"
-admin apply -k "$root/k8s" --dry-run=server || die "kubectl apply -k k8s --dry-run=server failed"
-
 install_production "$work/app"
 admin get namespace "$SA_NAMESPACE" >/dev/null 2>&1 || made_rbac=1
 apply_rbac
+# After the namespace exists: a server-side dry run cannot place objects in a namespace
+# that the same dry run only pretends to create.
+echo "--- kubectl apply -k k8s --dry-run=server"
+admin apply -k "$root/k8s" --dry-run=server || die "kubectl apply -k k8s --dry-run=server failed"
 service_account_kubeconfig "$work/scheduler.kubeconfig"
 echo "--- what the scheduler's service account may do (kubectl auth can-i --list):"
 kubectl --kubeconfig "$work/scheduler.kubeconfig" auth can-i --list
