@@ -1,0 +1,77 @@
+import type { PassInput, PodInfo } from '../cluster/store.js';
+import type { AssumedKind } from '../cluster/assumed.js';
+import { node, pod } from '../core/testing.js';
+import type { Plan, Pod } from '../core/index.js';
+import { defaultConfig } from './config.js';
+import { FakeApi } from './fake-api.js';
+import { Feedback } from './feedback.js';
+import { GangGuard } from './gang-guard.js';
+import { silentLogger } from './log.js';
+import { runPass, type PassDeps } from './pass.js';
+
+function passInput(pods: Pod[], rejected: PassInput['rejected'] = []): PassInput {
+  const infos = new Map<string, PodInfo>(pods.map((p) => [p.key, { ref: { namespace: p.namespace, name: p.name, uid: p.uid }, scheduled: undefined }]));
+  for (const r of rejected) infos.set(r.key, { ref: r.ref, scheduled: undefined });
+  return { snapshot: { nodes: [node('n1')], pods, pdbs: [] }, pods: infos, rejected };
+}
+
+function deps(input: PassInput, plan: Plan, o: { dryRun?: boolean; synced?: boolean } = {}) {
+  const api = new FakeApi();
+  const assumed: string[] = [];
+  const d: PassDeps = {
+    store: {
+      snapshot: () => input,
+      assume: (kind: AssumedKind, ref) => assumed.push(`${kind}:${ref.name}`),
+      forget: () => undefined,
+    },
+    synced: () => o.synced ?? true,
+    plan: () => plan,
+    planConfig: defaultConfig(),
+    api,
+    feedback: new Feedback(api, silentLogger(), 4),
+    gangGuard: new GangGuard('custom-scheduling.k8s.io', 'custom-scheduler', 60_000),
+    log: silentLogger(),
+    concurrency: 4,
+    dryRun: o.dryRun ?? false,
+  };
+  return { d, api, assumed };
+}
+
+const empty: Plan = { bindings: [], evictions: [], nominations: [], unschedulable: [] };
+const signal = new AbortController().signal;
+
+describe('runPass', () => {
+  it('does nothing until the listeners have synced', async () => {
+    const { d, api } = deps(passInput([pod('a')]), { ...empty, bindings: [{ pod: 'default/a', node: 'n1' }] }, { synced: false });
+    expect((await runPass(d, signal, 0)).skipped).toBe(true);
+    expect(api.calls).toEqual([]);
+  });
+
+  it('writes nothing in dry-run mode', async () => {
+    const { d, api } = deps(passInput([pod('a')]), { ...empty, bindings: [{ pod: 'default/a', node: 'n1' }] }, { dryRun: true });
+    await runPass(d, signal, 0);
+    expect(api.calls).toEqual([]);
+  });
+
+  it('reports a pod that could not be read as unschedulable, with the reason', async () => {
+    const rejected = [{ key: 'default/bad', ref: { namespace: 'default', name: 'bad', uid: 'u-bad' }, error: 'spec.containers[0].resources.requests.cpu: invalid quantity "lots"' }];
+    const { d, api } = deps(passInput([], rejected), empty);
+    await runPass(d, signal, 0);
+    expect(api.calls.map((c) => c.op)).toEqual(['markUnschedulable', 'recordEvent']);
+    expect(api.calls[0]!.detail).toContain('invalid quantity "lots"');
+  });
+
+  it('does not rewrite a nomination the pod already carries, and clears one no longer planned', async () => {
+    const kept = pod('kept', { nominatedNodeName: 'n1' });
+    const dropped = pod('dropped', { nominatedNodeName: 'n1' });
+    const plan: Plan = {
+      ...empty,
+      nominations: [{ pod: 'default/kept', node: 'n1' }],
+      unschedulable: [{ pod: 'default/dropped', reason: 'Unschedulable', message: '0/1 nodes are available: 1 Insufficient cpu.' }],
+    };
+    const { d, api } = deps(passInput([kept, dropped]), plan);
+    await runPass(d, signal, 0);
+    const nominations = api.calls.filter((c) => c.op === 'nominate');
+    expect(nominations).toEqual([{ op: 'nominate', pod: 'default/dropped', detail: '' }]);
+  });
+});
