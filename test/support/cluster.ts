@@ -46,7 +46,8 @@ export async function assertClusterReady(kc: k8s.KubeConfig): Promise<void> {
     const list = await kc.makeApiClient(k8s.CoreV1Api).getAPIResources();
     if (list.resources.length === 0) throw new Error('the API server lists no core resources');
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
+    const reason = error instanceof Error ? `${error.message}${cause}` : String(error);
     throw new Error(
       `The local control plane at ${server} does not answer (${reason}). ` +
         'Start it with `make cluster-up`; its logs are in .local/cluster/logs/.',
