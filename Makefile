@@ -38,8 +38,8 @@ unit-test: typecheck
 
 # Integration tests always run against a fresh local control plane, and always take it down.
 integration-test: build
-	@$(MAKE) --no-print-directory cluster-up
-	@status=0; KUBECONFIG=$(KUBECONFIG_LOCAL) $(JEST) --selectProjects integration --runInBand || status=$$?; \
+	@status=0; $(MAKE) --no-print-directory cluster-up || status=$$?; \
+	  if [ $$status -eq 0 ]; then KUBECONFIG=$(KUBECONFIG_LOCAL) $(JEST) --selectProjects integration --runInBand || status=$$?; fi; \
 	  $(MAKE) --no-print-directory cluster-down; exit $$status
 
 test: unit-test integration-test
