@@ -70,7 +70,7 @@ KEPT
     (( made_priorities )) && { admin delete -f "$root/k8s/priorityclasses.yaml" --ignore-not-found >/dev/null 2>&1 || true; }
     (( made_rbac )) && { admin delete -k "$root/k8s/rbac" --ignore-not-found --wait=false >/dev/null 2>&1 || true; }
   fi
-  if (( started_cluster )); then "$root/scripts/cluster/down.sh" >/dev/null || echo "warning: cluster-down failed" >&2; fi
+  if (( started_cluster )); then cluster_down; fi
   if (( status == 0 )); then rm -rf "$work"; echo; echo "demo: the story happened as told (exit 0); everything it started is stopped";
   else echo "demo: FAILED (exit $status); scheduler log kept in $work/scheduler.log" >&2; fi
   exit "$status"
@@ -185,7 +185,7 @@ tell "and the scheduler keeps going: pod 'after-typo' runs on $(node_of after-ty
 # --- what the scheduler decided ---
 act "Timeline: the scheduler's decisions (its log)"
 grep ' action=' "$work/scheduler.log" |
-  sed -E "s/^([0-9:.]+) +[a-z]+ +/\1  /; s/ action=[^ ]+//; s/ pod=[^ ]+//; s#$NS/##g" | cut -c1-160
+  sed -E "s/^([0-9:.]+) +[a-z]+ +/\1  /; s/ (action|pod|reason)=[^ ]+//g; s#$NS/##g" | cut -c1-180
 
 act "Metrics (http://127.0.0.1:$SCHEDULER_PORT/metrics)"
 if metrics=$(curl -fsS "http://127.0.0.1:$SCHEDULER_PORT/metrics" 2>/dev/null); then

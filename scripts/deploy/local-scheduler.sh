@@ -117,5 +117,10 @@ NODE
   admin wait --for=condition=Ready --timeout=60s "${names[@]}" >/dev/null || die "kwok did not make nodes $prefix-* Ready within 60s"
 }
 
+# cluster_down: scripts/cluster/down.sh, once more if a process exited while it stopped it.
+cluster_down() {
+  "$root/scripts/cluster/down.sh" >/dev/null 2>&1 || "$root/scripts/cluster/down.sh" >/dev/null || echo "warning: cluster-down failed" >&2
+}
+
 # forbidden_calls LOG: prints the scheduler's log lines about refused permissions.
 forbidden_calls() { grep -Ei 'forbidden|status=403|\b403\b' "$1" || true; }

@@ -27,7 +27,7 @@ finish() {
     admin delete nodes -l "$pool" --ignore-not-found >/dev/null 2>&1 || true
     if (( made_rbac )); then admin delete -k "$root/k8s/rbac" --ignore-not-found --wait=false >/dev/null 2>&1 || true; fi
   fi
-  if (( started_cluster )); then "$root/scripts/cluster/down.sh" >/dev/null || echo "warning: cluster-down failed" >&2; fi
+  if (( started_cluster )); then cluster_down; fi
   if (( status == 0 )); then rm -rf "$work"; echo "workflow-test: PASSED (basic, priority, group)";
   else echo "workflow-test: FAILED (exit $status); scheduler log and kubeconfig kept in $work" >&2; fi
   exit "$status"
