@@ -20,7 +20,8 @@ export interface ListenerOptions {
   /** No event and no reconnect for this long: the watch is presumed stuck and restarted. */
   readonly quietMs: number;
   readonly now: () => number;
-  readonly delay: (ms: number) => Promise<void>;
+  /** Waits; resolves or rejects early when the signal aborts (the listener stopped). */
+  readonly delay: (ms: number, signal: AbortSignal) => Promise<void>;
   readonly random?: () => number;
   readonly log: (level: 'info' | 'warn', message: string, fields?: Record<string, unknown>) => void;
 }
@@ -33,6 +34,7 @@ export class Listener<T> {
   private errors = 0;
   private lastActivity: number;
   private watchdog: NodeJS.Timeout | undefined;
+  private stopping = new AbortController();
 
   constructor(
     private readonly informer: InformerLike<T>,
@@ -65,6 +67,7 @@ export class Listener<T> {
   /** Starts listing and watching; resolves after the first attempt, successful or not. */
   async start(watchdogIntervalMs = Math.max(1_000, this.options.quietMs / 4)): Promise<void> {
     this.stopped = false;
+    this.stopping = new AbortController();
     this.watchdog = setInterval(() => this.checkWatchdog(), watchdogIntervalMs);
     this.watchdog.unref();
     await this.startOnce();
@@ -72,6 +75,7 @@ export class Listener<T> {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.stopping.abort(); // a restart waiting out its backoff gives up now
     if (this.watchdog !== undefined) clearInterval(this.watchdog);
     this.watchdog = undefined;
     await this.informer.stop();
@@ -107,7 +111,7 @@ export class Listener<T> {
   private async restart(delayMs: number): Promise<void> {
     this.restarting = true;
     try {
-      if (delayMs > 0) await this.options.delay(delayMs);
+      if (delayMs > 0) await this.options.delay(delayMs, this.stopping.signal).catch(() => undefined);
       if (this.stopped) return;
       await this.informer.stop();
       if (this.stopped) return;

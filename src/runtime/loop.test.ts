@@ -20,7 +20,7 @@ describe('PassLoop', () => {
       },
     });
     loop.start();
-    await new Promise((r) => setTimeout(r, 60));
+    while (passes < 3) await new Promise((r) => setTimeout(r, 5));
     await loop.stop();
     expect(overlapped).toBe(false);
     expect(passes).toBeGreaterThan(2);
@@ -44,7 +44,7 @@ describe('PassLoop', () => {
       },
     });
     loop.start();
-    await new Promise((r) => setTimeout(r, 100));
+    while (errors.length < 2) await new Promise((r) => setTimeout(r, 5));
     await loop.stop();
     expect(aborted.every(Boolean)).toBe(true);
     expect(errors.length).toBeGreaterThan(1);

@@ -49,7 +49,7 @@ export async function startScheduler(options: StartOptions): Promise<RunningSche
     restartMaxDelayMs: config.watchRestartMaxDelayMs,
     quietMs: config.watchQuietTimeoutMs,
     now,
-    delay: (ms: number) => sleep(ms),
+    delay: (ms: number, signal: AbortSignal) => sleep(ms, undefined, { signal }),
     log: (level: 'info' | 'warn', message: string, fields?: Record<string, unknown>) => log.log(level, message, fields ?? {}),
   });
   const nodes = new Listener(informers.nodes, listenerOptions('nodes'));
