@@ -190,8 +190,14 @@ grep ' action=' "$work/scheduler.log" |
 act "Metrics (http://127.0.0.1:$SCHEDULER_PORT/metrics)"
 if metrics=$(curl -fsS "http://127.0.0.1:$SCHEDULER_PORT/metrics" 2>/dev/null); then
   grep -E '^custom_scheduler_' <<<"$metrics" | grep -v '_bucket{' || true
+  for m in pass_duration_seconds_count pending_pods binds_total evictions_total nominations_total api_errors_total gangs_placed_total gangs_waiting; do
+    grep -q "^# TYPE custom_scheduler_$m\b\|^custom_scheduler_$m\b" <<<"$metrics" || die "/metrics lacks custom_scheduler_$m"
+  done
+  grep -q '^custom_scheduler_evictions_total{result="success"} [1-9]' <<<"$metrics" || die "/metrics counted no successful eviction"
+elif (( ${DEMO_REQUIRE_METRICS:-0} )); then
+  die "the scheduler does not serve /metrics"
 else
-  echo "  (this build does not serve /metrics yet)"
+  echo "  (this build does not serve /metrics yet; DEMO_REQUIRE_METRICS=1 makes that a failure)"
 fi
 
 act "Pods"
