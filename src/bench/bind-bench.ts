@@ -35,7 +35,7 @@ async function main(): Promise<void> {
   const host = new URL(kc.getCurrentCluster()?.server ?? 'http://invalid').hostname;
   if (host !== '127.0.0.1' && host !== 'localhost') throw new Error(`refusing to benchmark against ${host}: loopback only`);
   const loaded = loadConfig({
-    args: ['--interval', flag('interval', '5s'), '--bind-concurrency', flag('bind-concurrency', '16'), '--http-port', '0', '--log-level', 'warn'],
+    args: ['--interval', flag('interval', '5s'), '--bind-concurrency', flag('bind-concurrency', '16'), '--http-port', '0', '--log-level', flag('log-level', 'warn')],
     env: {},
   });
   if (loaded.kind !== 'config') throw new Error(loaded.kind === 'error' ? loaded.message : 'unexpected help');
@@ -46,7 +46,7 @@ async function main(): Promise<void> {
   const scheduler = await startScheduler({
     kubeConfig: kc,
     config: { ...loaded.config, namespaces: [ns] },
-    logger: createLogger({ level: 'warn', format: 'text', isTTY: true, stream: process.stderr }),
+    logger: createLogger({ level: loaded.config.logLevel, format: 'text', isTTY: true, stream: process.stderr }),
   });
   try {
     const capacity = { cpu: '32', memory: '64Gi', pods: '110' };

@@ -33,6 +33,7 @@ export async function runPass(deps: PassDeps, signal: AbortSignal, now: number):
     deps.log.debug('pass skipped: listeners not synced yet');
     return { skipped: true };
   }
+  const passStart = Date.now(); // a measurement only; the pass's time is `now`
   const exec = { api: deps.api, assumed: deps.store, log: deps.log, concurrency: deps.concurrency };
   let input = deps.store.snapshot(now);
 
@@ -72,6 +73,18 @@ export async function runPass(deps: PassDeps, signal: AbortSignal, now: number):
   ];
   await deps.feedback.pending(notices, input, signal);
   await clearStaleNominations(plan, pods, input, deps, signal, now);
+  const count = (list: readonly { result: string }[]) => list.filter((w) => w.result === 'done').length;
+  const acted = report.bindings.length + report.evictions.length + report.nominations.length > 0;
+  // A summary per pass that did something (debug when idle), for throughput and stalls.
+  deps.log.log(acted ? 'info' : 'debug', 'pass done', {
+    planMs,
+    passMs: Date.now() - passStart,
+    bound: count(report.bindings),
+    evicted: count(report.evictions),
+    nominated: count(report.nominations),
+    failed: [...report.bindings, ...report.evictions, ...report.nominations].filter((w) => w.result !== 'done').length,
+    unschedulable: plan.unschedulable.length + input.rejected.length,
+  });
   return { skipped: false, plan, report };
 }
 
