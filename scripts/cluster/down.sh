@@ -8,10 +8,11 @@ stop() { # NAME
   local pid deadline
   pid="$(pid_of "$1")" || return 0
   echo "stopping $1 (pid $pid)"
-  kill "$pid"
+  # The process may exit between the check and the signal: that is what we wanted anyway.
+  kill "$pid" 2>/dev/null || true
   deadline=$(( $(date +%s) + 20 ))
   while kill -0 "$pid" 2>/dev/null; do
-    if (( $(date +%s) >= deadline )); then echo "$1 ignored SIGTERM; killing it"; kill -9 "$pid"; fi
+    if (( $(date +%s) >= deadline )); then echo "$1 ignored SIGTERM; killing it"; kill -9 "$pid" 2>/dev/null || true; fi
     sleep 0.2
   done
 }
