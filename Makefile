@@ -20,6 +20,10 @@ help:
 	@echo "make bench          planner benchmark (see README)"
 	@echo "make cluster-up     start the local control plane (etcd, kube-apiserver, controllers, kwok)"
 	@echo "make cluster-down   stop it and remove its data"
+	@echo "make demo           watch the scheduler on the local control plane (KEEP=1 leaves it up)"
+	@echo "make workflow-test  the seed workflows on the local control plane, under k8s/'s service account"
+	@echo "make start-minikube / deploy-scheduler / remove-scheduler / scheduler-logs   minikube workflow"
+	@echo "make basic-integration-test / priority-integration-test / group-integration-test   against the current context"
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -37,9 +41,13 @@ unit-test: typecheck
 	$(JEST) --selectProjects unit
 
 # Integration tests always run against a fresh local control plane, and always take it down.
+# Then the seed workflows run on the same cluster, the scheduler under k8s/'s service account.
 integration-test: build
 	@status=0; $(MAKE) --no-print-directory cluster-up || status=$$?; \
-	  if [ $$status -eq 0 ]; then KUBECONFIG=$(KUBECONFIG_LOCAL) $(JEST) --selectProjects integration --runInBand || status=$$?; fi; \
+	  if [ $$status -eq 0 ]; then \
+	    KUBECONFIG=$(KUBECONFIG_LOCAL) $(JEST) --selectProjects integration --runInBand || status=$$?; \
+	    $(ROOT)/scripts/workflows/run-all-local.sh || status=$$?; \
+	  fi; \
 	  $(MAKE) --no-print-directory cluster-down; exit $$status
 
 test: unit-test integration-test
