@@ -25,6 +25,7 @@ export interface RawSettings {
   logLevel: string;
   logFormat: string;
   httpPort: number;
+  httpAddress: string;
   leaderElection: boolean;
   dryRun: boolean;
 }
@@ -66,7 +67,8 @@ export const SCHEMA = {
   ...setting('watchQuietTimeout', 'duration-ms', 300_000, 'A watch with no event and no reconnect for this long is restarted.'),
   ...setting('logLevel', ['error', 'warn', 'info', 'debug'], 'info', 'Log level.'),
   ...setting('logFormat', ['auto', 'json', 'text'], 'auto', 'Log format; auto = text on a terminal, JSON otherwise.'),
-  ...setting('httpPort', 'port-or-off', 8080, 'Port of the HTTP server (/healthz: the loop is alive, /readyz: informers synced); 0 = none.'),
+  ...setting('httpPort', 'port-or-off', 8080, 'Port of the HTTP server (/healthz: the loop is alive, /readyz: informers synced, /metrics: Prometheus); 0 = none.'),
+  ...setting('httpAddress', 'ip-address', '127.0.0.1', 'Address the HTTP server listens on; in a cluster 0.0.0.0 so the kubelet can probe it.'),
   ...setting('leaderElection', 'bool', false, 'Leader election on a Lease. Not implemented yet: accepted, logs a warning, and this replica schedules alone.'),
   ...setting('dryRun', 'bool', false, 'Plan and log every decision, but write nothing to the cluster.'),
 };

@@ -1,6 +1,7 @@
 // Loading and validating the settings (convict), and the typed config the runtime uses.
 import convict from 'convict';
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import type { PlanConfig, Scoring } from '../core/index.js';
 import { CONVICT_SCHEMA, SCHEMA, type RawSettings } from './config-schema.js';
 
@@ -17,6 +18,7 @@ export interface SchedulerConfig extends PlanConfig {
   readonly logLevel: 'error' | 'warn' | 'info' | 'debug';
   readonly logFormat: 'auto' | 'json' | 'text';
   readonly httpPort: number;
+  readonly httpAddress: string;
   readonly leaderElection: boolean;
   readonly dryRun: boolean;
 }
@@ -73,6 +75,11 @@ function addFormats(): void {
     positive: intFormat('positive', 1, 10_000, 'an integer from 1 to 10000'),
     percentage: intFormat('percentage', 0, 100, 'an integer from 0 to 100'),
     'port-or-off': intFormat('port-or-off', 0, 65_535, 'a port number (1-65535) or 0 for none'),
+    'ip-address': {
+      validate: (v: unknown) => {
+        if (typeof v !== 'string' || isIP(v) === 0) throw new Error('must be an IP address such as 127.0.0.1 or 0.0.0.0');
+      },
+    },
     'label-value': {
       validate: (v: unknown) => {
         if (typeof v !== 'string' || v === '' || v.length > 63 || !LABEL_VALUE.test(v)) {
@@ -160,6 +167,7 @@ function toConfig(s: RawSettings): SchedulerConfig {
     logLevel: s.logLevel as SchedulerConfig['logLevel'],
     logFormat: s.logFormat as SchedulerConfig['logFormat'],
     httpPort: s.httpPort,
+    httpAddress: s.httpAddress,
     leaderElection: s.leaderElection,
     dryRun: s.dryRun,
   });

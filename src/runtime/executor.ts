@@ -2,6 +2,7 @@
 // then nominations, each phase with bounded concurrency. Every write is assumed in the
 // store before the call, so even a call abandoned at the deadline cannot lead the next
 // pass to hand the same capacity out twice; a definite failure forgets it again.
+import type { ErrorClass } from '../cluster/errors.js';
 import type { CallOutcome } from '../cluster/retry.js';
 import type { ClusterApi, PodRef } from '../cluster/api.js';
 import type { AssumedKind } from '../cluster/assumed.js';
@@ -28,6 +29,8 @@ export interface WriteReport {
   readonly pod: string;
   readonly node: string;
   readonly result: WriteResult;
+  /** Why a write failed or was abandoned (metrics count API errors by class). */
+  readonly errorClass?: ErrorClass;
 }
 
 export interface ExecutionReport {
@@ -45,7 +48,7 @@ export async function executePlan(plan: Plan, input: PassInput, deps: ExecutorDe
     const result = interpret(kind, pod, node, outcome, deps.log);
     // Kept assumed: done (until the watch shows it) and abandoned (it may still land).
     if (result === 'failed') deps.assumed.forget(kind, ref);
-    return { pod, node, result };
+    return outcome.ok ? { pod, node, result } : { pod, node, result, errorClass: outcome.error.kind };
   };
 
   const evictions = await mapLimit(plan.evictions, deps.concurrency, async (e) => ({

@@ -1,5 +1,5 @@
-// /healthz (the loop is alive: a pass ended recently) and /readyz (the listeners have
-// synced). Metrics (/metrics) belong to the observability work and are not served yet.
+// /healthz (the loop is alive: a pass ended recently), /readyz (the listeners have
+// synced) and /metrics (Prometheus text). Listens on the configured address only.
 import { createServer, type Server } from 'node:http';
 
 export interface Probes {
@@ -7,7 +7,20 @@ export interface Probes {
   readonly ready: () => boolean;
 }
 
-export async function startHttp(port: number, probes: Probes): Promise<Server> {
+export interface MetricsSource {
+  readonly contentType: string;
+  render(): Promise<string>;
+}
+
+export interface HttpOptions {
+  readonly port: number;
+  readonly address: string;
+  readonly probes: Probes;
+  readonly metrics?: MetricsSource;
+}
+
+export async function startHttp(options: HttpOptions): Promise<Server> {
+  const { probes, metrics } = options;
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     const answer = (ok: boolean): void => {
@@ -16,14 +29,25 @@ export async function startHttp(port: number, probes: Probes): Promise<Server> {
     };
     if (path === '/healthz' || path === '/livez') answer(probes.alive());
     else if (path === '/readyz') answer(probes.ready());
-    else {
+    else if (path === '/metrics' && metrics !== undefined) {
+      metrics.render().then(
+        (text) => {
+          res.writeHead(200, { 'content-type': metrics.contentType });
+          res.end(text);
+        },
+        (err: unknown) => {
+          res.writeHead(500, { 'content-type': 'text/plain' });
+          res.end(`metrics failed: ${err instanceof Error ? err.message : String(err)}\n`);
+        },
+      );
+    } else {
       res.writeHead(404, { 'content-type': 'text/plain' });
       res.end('not found\n');
     }
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, () => resolve());
+    server.listen(options.port, options.address, () => resolve());
   });
   return server;
 }

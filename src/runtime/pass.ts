@@ -26,6 +26,8 @@ export interface PassSummary {
   readonly skipped: boolean;
   readonly plan?: Plan;
   readonly report?: ExecutionReport;
+  /** The pods the plan was made from, by namespace/name. */
+  readonly pods?: ReadonlyMap<string, Pod>;
 }
 
 export async function runPass(deps: PassDeps, signal: AbortSignal, now: number): Promise<PassSummary> {
@@ -58,7 +60,7 @@ export async function runPass(deps: PassDeps, signal: AbortSignal, now: number):
 
   if (deps.dryRun) {
     logDryRun(plan, deps.log);
-    return { skipped: false, plan };
+    return { skipped: false, plan, pods };
   }
 
   // A nomination the pod already carries needs no write.
@@ -85,7 +87,7 @@ export async function runPass(deps: PassDeps, signal: AbortSignal, now: number):
     failed: [...report.bindings, ...report.evictions, ...report.nominations].filter((w) => w.result !== 'done').length,
     unschedulable: plan.unschedulable.length + input.rejected.length,
   });
-  return { skipped: false, plan, report };
+  return { skipped: false, plan, report, pods };
 }
 
 /** A pod the planner no longer nominates anywhere gives its reserved node back. */

@@ -2,6 +2,8 @@
 // programmatic start used by `run` and by the integration tests.
 import { KubeConfig } from '@kubernetes/client-node';
 import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { kubeClusterApi, kubeInformers, Listener, SchedulerStore, type ClusterApi, type ClusterInformers } from '../cluster/index.js';
@@ -11,6 +13,8 @@ import type { SchedulerConfig } from './config.js';
 import { Feedback } from './feedback.js';
 import { GangGuard } from './gang-guard.js';
 import { startHttp } from './http.js';
+import { SchedulerMetrics } from './metrics.js';
+import { recordPass } from './pass-metrics.js';
 import type { Logger } from './log.js';
 import { PassLoop } from './loop.js';
 import { runPass } from './pass.js';
@@ -24,6 +28,8 @@ export interface StartOptions {
   readonly api?: ClusterApi;
   readonly informers?: ClusterInformers;
   readonly now?: () => number;
+  /** Default: a fresh registry of the scheduler's own. */
+  readonly metrics?: SchedulerMetrics;
 }
 
 export interface RunningScheduler {
@@ -31,6 +37,9 @@ export interface RunningScheduler {
   readonly synced: () => boolean;
   /** Passes completed so far. */
   readonly passes: () => number;
+  readonly metrics: SchedulerMetrics;
+  /** Where the HTTP server listens, when it runs. */
+  readonly httpAddress: () => AddressInfo | undefined;
   /** Stops planning, lets in-flight calls finish (or abandons them after a grace), stops watches. */
   stop(): Promise<void>;
 }
@@ -68,6 +77,7 @@ export async function startScheduler(options: StartOptions): Promise<RunningSche
       warn: (message, fields) => log.warn(message, fields),
     },
   );
+  const metrics = options.metrics ?? new SchedulerMetrics();
   const deps = {
     store,
     synced,
@@ -86,7 +96,9 @@ export async function startScheduler(options: StartOptions): Promise<RunningSche
     stopGraceMs: Math.min(10_000, config.passTimeoutMs),
     now,
     pass: async (signal, at) => {
-      await runPass(deps, signal, at);
+      const started = performance.now();
+      const summary = await runPass(deps, signal, at);
+      recordPass(metrics, summary, (performance.now() - started) / 1000, config.annotationPrefix);
     },
     onError: (err) => log.error('pass failed', { error: err instanceof Error ? (err.stack ?? err.message) : String(err) }),
   });
@@ -95,10 +107,15 @@ export async function startScheduler(options: StartOptions): Promise<RunningSche
   const startedAt = now();
   let server: Server | undefined;
   if (config.httpPort > 0) {
-    server = await startHttp(config.httpPort, {
-      ready: synced,
-      // Alive while passes keep ending: a stuck pass is caught after a few deadlines.
-      alive: () => now() - (loop.lastPassEndedAt ?? startedAt) < 3 * (config.intervalMs + config.passTimeoutMs),
+    server = await startHttp({
+      port: config.httpPort,
+      address: config.httpAddress,
+      metrics: metrics,
+      probes: {
+        ready: synced,
+        // Alive while passes keep ending: a stuck pass is caught after a few deadlines.
+        alive: () => now() - (loop.lastPassEndedAt ?? startedAt) < 3 * (config.intervalMs + config.passTimeoutMs),
+      },
     });
   }
   loop.start();
@@ -113,6 +130,8 @@ export async function startScheduler(options: StartOptions): Promise<RunningSche
   return {
     synced,
     passes: () => loop.passes,
+    metrics,
+    httpAddress: () => (server?.address() ?? undefined) as AddressInfo | undefined,
     stop: async () => {
       await loop.stop();
       await Promise.all(listeners.map((l) => l.stop()));
