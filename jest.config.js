@@ -4,6 +4,9 @@
 // NODE_OPTIONS=--experimental-vm-modules (the npm scripts and Makefile set it).
 const common = {
   testEnvironment: 'node',
+  // .local holds the control plane's data (etcd's *.snap files look like jest snapshots).
+  modulePathIgnorePatterns: ['<rootDir>/.local/', '<rootDir>/dist/'],
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/.local/', '<rootDir>/dist/'],
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: {
