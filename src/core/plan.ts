@@ -231,7 +231,12 @@ class Pass {
     const why = left[0] === undefined ? '' : ` the rest: ${this.unavailable(left[0][1], false)}`;
 
     const waiting = members.map((f) => this.waitingFor(f)).find((ns) => ns !== undefined);
-    if (waiting !== undefined) return this.keepNominations(gang, members);
+    if (waiting !== undefined) {
+      // Nominations are kept only while they still add up to the quorum: no partial gang holds room.
+      const nominated = members.filter((f) => this.state.byName.has(f.pod.nominatedNodeName)).length;
+      if (nominated >= needed) return this.keepNominations(gang, members);
+      return holdAll('GangUnschedulable', `gang ${gang.key}: waiting for preempted pods to terminate`);
+    }
     if (this.config.preemption && members.every((f) => this.canPreempt(f)) && this.preemptForGang(members, needed)) {
       return;
     }
@@ -258,6 +263,7 @@ class Pass {
     const start = this.state.mark();
     members.forEach((f) => this.state.unreserve(f));
     const chosen: Array<[PodFacts, NodeState, VictimChoice | undefined]> = [];
+    const unplaced: Array<[PodFacts, Placement & { ok: false }]> = [];
     for (const f of members) {
       const p = findNode(this.search, f);
       if (p.ok) {
@@ -265,9 +271,12 @@ class Pass {
         chosen.push([f, p.ns, undefined]);
         continue;
       }
-      if (chosen.length >= needed) continue;
-      const choice = choosePreemption(this.preemption, f, p.resolvable, shapeOf(f));
-      if (choice === undefined) continue;
+      // Beyond the quorum, members only take room that is free; they never evict.
+      const choice = chosen.length >= needed ? undefined : choosePreemption(this.preemption, f, p.resolvable, shapeOf(f));
+      if (choice === undefined) {
+        unplaced.push([f, p]);
+        continue;
+      }
       choice.victims.forEach((v) => this.state.markVictim(v));
       this.state.reserve(f, choice.ns);
       chosen.push([f, choice.ns, choice]);
@@ -279,6 +288,7 @@ class Pass {
       if (choice !== undefined) this.evict(choice, f);
       this.nominate(f, ns);
     }
+    for (const [f, p] of unplaced) this.hold(f.pod, 'Unschedulable', this.unavailable(p, false));
     return true;
   }
 

@@ -189,6 +189,35 @@ describe('gang-aware preemption', () => {
     expect(p.nominations.map((n) => n.node).sort()).toEqual(['a', 'b']);
   });
 
+  it('a gang that preempts for its quorum still reports the members beyond it that found no room', () => {
+    const nodes = [node('a', { cpu: 1 })];
+    const members = [0, 1, 2].map((i) => pod(`h-${i}`, { group: 'h', minAvailable: '1', priority: 10, age: i }));
+    const p = plan(snap(nodes, [pod('low', { nodeName: 'a', priority: 1 }), ...members]));
+    expect(evicted(p)).toEqual(['default/low']);
+    expect(p.nominations).toEqual([{ pod: 'default/h-0', node: 'a' }]);
+    expect(p.unschedulable.map((u) => [u.pod, u.reason])).toEqual([
+      ['default/h-1', 'Unschedulable'],
+      ['default/h-2', 'Unschedulable'],
+    ]);
+  });
+
+  it('a gang whose remaining nominations fall short of its quorum holds no room while victims terminate', () => {
+    const nodes = [node('a', { cpu: 1 }), node('b', { cpu: 1 })];
+    const pods = [
+      pod('going', { nodeName: 'a', priority: 1, deletionTime: NOW - 1000 }),
+      pod('top', { nodeName: 'b', priority: 100 }),
+      pod('h-0', { group: 'h', priority: 10, nominatedNodeName: 'a' }),
+      pod('h-1', { group: 'h', priority: 10 }),
+    ];
+    const p = plan(snap(nodes, pods));
+    expect(p.nominations).toEqual([]);
+    expect(p.evictions).toEqual([]);
+    expect(p.unschedulable.map((u) => u.message)).toEqual([
+      'gang default/h: waiting for preempted pods to terminate',
+      'gang default/h: waiting for preempted pods to terminate',
+    ]);
+  });
+
   it('a nominated gang is bound whole once its victims are gone, and waits while they terminate', () => {
     const nodes = [node('a', { cpu: 1 }), node('b', { cpu: 1 })];
     const members = [pod('h-0', { group: 'h', priority: 10, nominatedNodeName: 'b' }), pod('h-1', { group: 'h', priority: 10, nominatedNodeName: 'a' })];
