@@ -90,11 +90,18 @@ const gangOf = (p: Pod): string | undefined =>
 
 function check(s: Snapshot, plan: Plan, c: PlanConfig): void {
   const byKey = new Map(s.pods.map((p) => [p.key, p]));
+  // Effective priorities: a gang member counts at its gang's highest priority.
+  const gangPriority = new Map<string, number>();
+  for (const p of s.pods) {
+    const g = gangOf(p);
+    if (g !== undefined && p.deletionTime === undefined && p.phase !== 'Failed') gangPriority.set(g, Math.max(gangPriority.get(g) ?? -Infinity, p.priority));
+  }
   // 1. Every pending pod of ours appears exactly once; nothing else appears.
   const listed = [...plan.bindings, ...plan.nominations, ...plan.unschedulable].map((e) => e.pod).sort();
   expect(listed).toEqual(s.pods.filter(isPending).map((p) => p.key).sort());
 
   // 2. Bindings never overcommit a node (pods already there, terminating ones included).
+  const priority = (p: Pod): number => gangPriority.get(gangOf(p) ?? '') ?? p.priority;
   for (const n of s.nodes) {
     const here = s.pods.filter((p) => p.nodeName === n.name && p.phase !== 'Succeeded' && p.phase !== 'Failed');
     const added = plan.bindings.filter((b) => b.node === n.name).map((b) => byKey.get(b.pod)!);
@@ -112,13 +119,6 @@ function check(s: Snapshot, plan: Plan, c: PlanConfig): void {
     expect(n.ready && !n.unschedulable).toBe(true);
   }
 
-  // Effective priorities: a gang member counts at its gang's highest priority.
-  const gangPriority = new Map<string, number>();
-  for (const p of s.pods) {
-    const g = gangOf(p);
-    if (g !== undefined && p.deletionTime === undefined && p.phase !== 'Failed') gangPriority.set(g, Math.max(gangPriority.get(g) ?? -Infinity, p.priority));
-  }
-  const priority = (p: Pod): number => gangPriority.get(gangOf(p) ?? '') ?? p.priority;
 
   // 3. Victims: bound, alive, strictly lower priority than their preemptor, never its gang-mate,
   //    evicted once, and only for a preemptor that is nominated in this plan.
@@ -135,6 +135,30 @@ function check(s: Snapshot, plan: Plan, c: PlanConfig): void {
     expect(plan.nominations.some((n) => n.pod === e.preemptor)).toBe(true);
   }
   if (!c.preemption) expect(plan.evictions).toEqual([]);
+
+  // 3b. No thrash: a pod whose nominated node still takes it and still has its victims
+  //     terminating evicts nothing.
+  const accepts = (p: Pod, n: Node | undefined): boolean =>
+    n !== undefined &&
+    n.ready &&
+    !n.unschedulable &&
+    n.taints.every((t) => t.effect === 'PreferNoSchedule' || p.tolerations.some((tol) => tol.operator === 'Exists' && (tol.key === '' || tol.key === t.key)));
+  for (const e of plan.evictions) {
+    const by = byKey.get(e.preemptor)!;
+    const waiting = accepts(by, s.nodes.find((n) => n.name === by.nominatedNodeName)) && s.pods.some(
+      (v) =>
+        v.nodeName === by.nominatedNodeName &&
+        v.deletionTime !== undefined &&
+        priority(v) < priority(by) &&
+        v.deletionTime + c.nominationTimeoutMs > NOW,
+    );
+    expect(waiting).toBe(false);
+  }
+
+  // 3c. Pods go only to nodes they may use: ready, not cordoned, hard taints tolerated.
+  for (const { pod: key, node: name } of [...plan.bindings, ...plan.nominations]) {
+    expect(accepts(byKey.get(key)!, s.nodes.find((x) => x.name === name))).toBe(true);
+  }
 
   // 4. Gangs are all or nothing: members placed in this plan reach the quorum, or none is placed.
   // 5. A running gang is never cut below its quorum by evictions unless it goes whole.

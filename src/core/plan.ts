@@ -2,6 +2,7 @@
 // Work is served by priority (a gang by its highest member), then age, then name.
 // Single pods are placed or preempt for; a gang is a transaction that commits only
 // when its quorum is reached, first without evictions, then with them.
+import { checkStatic } from './filters/fit.js';
 import { indexGangs, olderFirst, gangAnnotations, type Gang } from './gangs.js';
 import type { Pod, Snapshot } from './model.js';
 import { findNode, feasibleNodesToFind, shapeOf, type Placement, type Search } from './placement.js';
@@ -156,8 +157,9 @@ class Pass {
    * not yet past the nomination timeout. No new evictions while they are (no thrash).
    */
   private waitingFor(f: PodFacts): NodeState | undefined {
-    const ns = this.state.byName.get(f.pod.nominatedNodeName);
-    if (ns === undefined) return undefined;
+    // A node cordoned, tainted or gone unready since the nomination is not worth waiting for.
+    if (!this.nominationStands(f)) return undefined;
+    const ns = this.state.byName.get(f.pod.nominatedNodeName)!;
     for (const v of ns.bound) {
       const deleting = v.pod.deletionTime;
       if (deleting !== undefined && v.priority < f.priority && deleting + this.config.nominationTimeoutMs > this.now) {
@@ -233,8 +235,8 @@ class Pass {
     const waiting = members.map((f) => this.waitingFor(f)).find((ns) => ns !== undefined);
     if (waiting !== undefined) {
       // Nominations are kept only while they still add up to the quorum: no partial gang holds room.
-      const nominated = members.filter((f) => this.state.byName.has(f.pod.nominatedNodeName)).length;
-      if (nominated >= needed) return this.keepNominations(gang, members);
+      const kept = members.filter((f) => this.nominationStands(f));
+      if (kept.length >= needed) return this.keepNominations(gang, members, new Set(kept));
       return holdAll('GangUnschedulable', `gang ${gang.key}: waiting for preempted pods to terminate`);
     }
     if (this.config.preemption && members.every((f) => this.canPreempt(f)) && this.preemptForGang(members, needed)) {
@@ -249,12 +251,21 @@ class Pass {
     holdAll('GangUnschedulable', `gang ${gang.key}: ${reachable} of ${gang.quorum} members placeable;${why}`);
   }
 
+  /** The pod's nominated node exists and would still take it (not cordoned, tainted or unready since). */
+  private nominationStands(f: PodFacts): boolean {
+    const ns = this.state.byName.get(f.pod.nominatedNodeName);
+    return ns !== undefined && checkStatic(f, ns.node) === undefined;
+  }
+
   /** A gang whose victims are still going: members keep their nodes, nothing new is evicted. */
-  private keepNominations(gang: Gang, members: readonly PodFacts[]): void {
+  private keepNominations(gang: Gang, members: readonly PodFacts[], kept: ReadonlySet<PodFacts>): void {
     for (const f of members) {
       const ns = this.state.byName.get(f.pod.nominatedNodeName);
-      if (ns !== undefined) this.nominate(f, ns);
-      else this.hold(f.pod, 'GangUnschedulable', `gang ${gang.key}: waiting for preempted pods to terminate`);
+      if (ns !== undefined && kept.has(f)) this.nominate(f, ns);
+      else {
+        this.state.unreserve(f);
+        this.hold(f.pod, 'GangUnschedulable', `gang ${gang.key}: waiting for preempted pods to terminate`);
+      }
     }
   }
 

@@ -108,6 +108,20 @@ describe('nominations', () => {
     expect(p.nominations).toEqual([{ pod: 'default/p', node: 'a' }]);
   });
 
+  it('stops waiting for a nominated node that was cordoned since, and plans afresh', () => {
+    const s = snap(
+      [node('a', { cpu: 1, unschedulable: true }), node('b', { cpu: 1 })],
+      [
+        pod('victim', { nodeName: 'a', deletionTime: NOW - 1000 }),
+        pod('low', { nodeName: 'b' }),
+        pod('p', { priority: 5, nominatedNodeName: 'a' }),
+      ],
+    );
+    const p = plan(s);
+    expect(evicted(p)).toEqual(['default/low']);
+    expect(p.nominations).toEqual([{ pod: 'default/p', node: 'b' }]);
+  });
+
   it('binds the nominated pod on its node once the victims are gone', () => {
     const s = snap([node('a', { cpu: 1 }), node('b', { cpu: 1 })], [pod('p', { priority: 5, nominatedNodeName: 'b' })]);
     expect(plan(s).bindings).toEqual([{ pod: 'default/p', node: 'b' }]);
@@ -216,6 +230,18 @@ describe('gang-aware preemption', () => {
       'gang default/h: waiting for preempted pods to terminate',
       'gang default/h: waiting for preempted pods to terminate',
     ]);
+  });
+
+  it('a waiting gang does not count or keep a nomination on a node cordoned since', () => {
+    const nodes = [node('a', { cpu: 1 }), node('b', { cpu: 1, unschedulable: true })];
+    const pods = [
+      pod('going', { nodeName: 'a', priority: 1, deletionTime: NOW - 1000 }),
+      pod('h-0', { group: 'h', priority: 10, nominatedNodeName: 'a' }),
+      pod('h-1', { group: 'h', priority: 10, nominatedNodeName: 'b' }),
+    ];
+    const p = plan(snap(nodes, pods));
+    expect(p.nominations).toEqual([]);
+    expect(p.unschedulable.map((u) => u.reason)).toEqual(['GangUnschedulable', 'GangUnschedulable']);
   });
 
   it('a nominated gang is bound whole once its victims are gone, and waits while they terminate', () => {
