@@ -167,7 +167,7 @@ function check(s: Snapshot, plan: Plan, c: PlanConfig): void {
     const g = gangOf(p);
     if (g !== undefined && p.deletionTime === undefined && p.phase !== 'Failed') gangs.set(g, [...(gangs.get(g) ?? []), p]);
   }
-  for (const [g, members] of gangs) {
+  for (const members of gangs.values()) {
     const explicit = members.map((m) => m.annotations['custom-scheduling.k8s.io/min-available']).filter((v) => v !== undefined).map(Number);
     const quorum = explicit.length > 0 ? Math.max(...explicit) : members.length;
     const placed = members.filter((m) => m.nodeName !== '' || m.phase === 'Succeeded').length;
