@@ -59,4 +59,13 @@ describe('callWithRetry', () => {
     expect(outcome.ok).toBe(false);
     expect(!outcome.ok && outcome.abandoned).toBe(true);
   });
+
+  it('sends nothing once the signal has aborted', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    let calls = 0;
+    const outcome = await callWithRetry(async () => void calls++, policy, { signal: controller.signal });
+    expect(calls).toBe(0);
+    expect(!outcome.ok && outcome.abandoned).toBe(true);
+  });
 });

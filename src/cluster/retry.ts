@@ -38,7 +38,9 @@ export async function callWithRetry<T>(
   const { signal } = options;
   const retryable = options.retryable ?? ((e: ClassifiedError) => e.kind === 'transient');
   try {
-    const value = await backOff(() => raceSignal(call(), signal), {
+    // Once the signal aborts nothing more is sent: a pass past its deadline, or a leader
+    // that lost its lease, must not keep writing.
+    const value = await backOff(() => (signal?.aborted === true ? Promise.reject(ABANDONED) : raceSignal(call(), signal)), {
       numOfAttempts: Math.max(1, policy.attempts),
       startingDelay: policy.initialDelayMs,
       maxDelay: policy.maxDelayMs,

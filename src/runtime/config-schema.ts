@@ -27,6 +27,11 @@ export interface RawSettings {
   httpPort: number;
   httpAddress: string;
   leaderElection: boolean;
+  leaseName: string;
+  leaseNamespace: string;
+  leaseDuration: number;
+  renewDeadline: number;
+  retryPeriod: number;
   dryRun: boolean;
 }
 
@@ -69,7 +74,12 @@ export const SCHEMA = {
   ...setting('logFormat', ['auto', 'json', 'text'], 'auto', 'Log format; auto = text on a terminal, JSON otherwise.'),
   ...setting('httpPort', 'port-or-off', 8080, 'Port of the HTTP server (/healthz: the loop is alive, /readyz: informers synced, /metrics: Prometheus); 0 = none.'),
   ...setting('httpAddress', 'ip-address', '127.0.0.1', 'Address the HTTP server listens on; in a cluster 0.0.0.0 so the kubelet can probe it.'),
-  ...setting('leaderElection', 'bool', false, 'Leader election on a Lease. Not implemented yet: accepted, logs a warning, and this replica schedules alone.'),
+  ...setting('leaderElection', 'bool', false, 'Schedule only while holding a coordination.k8s.io Lease, so of several replicas exactly one schedules; a replica that loses the lease exits with status 1.'),
+  ...setting('leaseName', 'lease-name', 'custom-scheduler', 'Name of the Lease (with leaderElection).'),
+  ...setting('leaseNamespace', 'namespace-or-auto', '', "Namespace of the Lease; empty = the pod's own namespace (from its service account), or custom-scheduler outside a pod."),
+  ...setting('leaseDuration', 'duration-ms', 15_000, 'How long a standby waits, after the last renewal it saw, before taking the lease over (whole seconds).'),
+  ...setting('renewDeadline', 'duration-ms', 10_000, 'A leader that could not renew for this long stops scheduling (shorter than leaseDuration).'),
+  ...setting('retryPeriod', 'duration-ms', 2_000, 'Between two attempts to acquire or renew the lease (shorter than renewDeadline).'),
   ...setting('dryRun', 'bool', false, 'Plan and log every decision, but write nothing to the cluster.'),
 };
 

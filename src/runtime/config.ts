@@ -2,6 +2,7 @@
 import convict from 'convict';
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
+import { timingsProblem, type LeaseTimings } from '../cluster/index.js';
 import type { PlanConfig, Scoring } from '../core/index.js';
 import { CONVICT_SCHEMA, SCHEMA, type RawSettings } from './config-schema.js';
 
@@ -20,6 +21,8 @@ export interface SchedulerConfig extends PlanConfig {
   readonly httpPort: number;
   readonly httpAddress: string;
   readonly leaderElection: boolean;
+  /** Where the Lease lives; namespace '' = the pod's own (see runtime/leadership.ts). */
+  readonly lease: { readonly name: string; readonly namespace: string } & LeaseTimings;
   readonly dryRun: boolean;
 }
 
@@ -80,6 +83,16 @@ function addFormats(): void {
         if (typeof v !== 'string' || isIP(v) === 0) throw new Error('must be an IP address such as 127.0.0.1 or 0.0.0.0');
       },
     },
+    'lease-name': {
+      validate: (v: unknown) => {
+        if (typeof v !== 'string' || v.length > 253 || !DNS_SUBDOMAIN.test(v)) throw new Error('must be a DNS subdomain such as custom-scheduler');
+      },
+    },
+    'namespace-or-auto': {
+      validate: (v: unknown) => {
+        if (typeof v !== 'string' || (v !== '' && (v.length > 63 || !DNS_LABEL.test(v)))) throw new Error('must be a namespace name, or empty for the pod\'s own');
+      },
+    },
     'label-value': {
       validate: (v: unknown) => {
         if (typeof v !== 'string' || v === '' || v.length > 63 || !LABEL_VALUE.test(v)) {
@@ -133,7 +146,10 @@ export function loadConfig({ args, env }: LoadOptions): ConfigResult {
       conf.load(parsed as Partial<RawSettings>);
     }
     conf.validate({ allowed: 'strict' });
-    return { kind: 'config', config: toConfig(conf.getProperties()) };
+    const config = toConfig(conf.getProperties());
+    const problem = timingsProblem(config.lease);
+    if (problem !== undefined) return { kind: 'error', message: `invalid configuration: ${problem}` };
+    return { kind: 'config', config };
   } catch (err) {
     return { kind: 'error', message: `invalid configuration: ${err instanceof Error ? err.message : String(err)}` };
   }
@@ -169,6 +185,13 @@ function toConfig(s: RawSettings): SchedulerConfig {
     httpPort: s.httpPort,
     httpAddress: s.httpAddress,
     leaderElection: s.leaderElection,
+    lease: Object.freeze({
+      name: s.leaseName,
+      namespace: s.leaseNamespace,
+      leaseDurationMs: s.leaseDuration,
+      renewDeadlineMs: s.renewDeadline,
+      retryPeriodMs: s.retryPeriod,
+    }),
     dryRun: s.dryRun,
   });
 }

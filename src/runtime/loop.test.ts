@@ -49,4 +49,24 @@ describe('PassLoop', () => {
     expect(aborted.every(Boolean)).toBe(true);
     expect(errors.length).toBeGreaterThan(1);
   });
+
+  it('stop(0) abandons the pass in flight at once', async () => {
+    let signalled: AbortSignal | undefined;
+    const loop = new PassLoop({
+      intervalMs: 1,
+      passTimeoutMs: 60_000,
+      stopGraceMs: 60_000,
+      now: Date.now,
+      onError: () => undefined,
+      pass: (signal) => {
+        signalled = signal;
+        return new Promise((resolve) => signal.addEventListener('abort', () => resolve()));
+      },
+    });
+    loop.start();
+    while (signalled === undefined) await new Promise((r) => setTimeout(r, 1));
+    await loop.stop(0);
+    expect(signalled.aborted).toBe(true);
+    expect(loop.passes).toBe(1);
+  });
 });

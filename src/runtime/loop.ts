@@ -37,11 +37,15 @@ export class PassLoop {
     this.running = this.run();
   }
 
-  /** Stops planning; a pass in flight finishes, or is abandoned after the grace period. */
-  async stop(): Promise<void> {
+  /**
+   * Stops planning; a pass in flight finishes, or is abandoned after the grace period
+   * (stopGraceMs unless given: 0 abandons its calls at once, as when the lease is lost).
+   */
+  async stop(graceMs = this.options.stopGraceMs): Promise<void> {
     this.stopping = true;
     this.wake?.();
-    const grace = setTimeout(() => this.current?.abort(new Error('scheduler stopping')), this.options.stopGraceMs);
+    if (graceMs <= 0) this.current?.abort(new Error('scheduler stopping at once'));
+    const grace = setTimeout(() => this.current?.abort(new Error('scheduler stopping')), graceMs);
     try {
       await this.running;
     } finally {

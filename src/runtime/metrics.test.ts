@@ -16,6 +16,7 @@ describe('SchedulerMetrics', () => {
     m.recordApiError('forbidden');
     m.recordGangsPlaced(2);
     m.setGangsWaiting(1);
+    m.setLeader(true);
 
     const text = await m.render();
     expect(text).toContain('custom_scheduler_pass_duration_seconds_count 2');
@@ -29,6 +30,7 @@ describe('SchedulerMetrics', () => {
     expect(text).toContain('custom_scheduler_api_errors_total{class="forbidden"} 1');
     expect(text).toContain('custom_scheduler_gangs_placed_total 2');
     expect(text).toContain('custom_scheduler_gangs_waiting 1');
+    expect(text).toContain('custom_scheduler_leader 1');
     expect(m.contentType).toMatch(/^text\/plain/);
   });
 
@@ -45,9 +47,12 @@ describe('SchedulerMetrics', () => {
     m.setPendingPods(3);
     m.setPendingPods(0);
     m.recordGangsPlaced(0);
+    m.setLeader(true);
+    m.setLeader(false);
     const text = await m.render();
     expect(text).toContain('x_pending_pods 0');
     expect(text).toContain('x_gangs_placed_total 0');
+    expect(text).toContain('x_leader 0');
     expect(text).toContain('x_binds_total{result="success"} 0');
   });
 

@@ -29,6 +29,7 @@ export class SchedulerMetrics {
   private readonly apiErrors: Counter<'class'>;
   private readonly gangsPlaced: Counter;
   private readonly gangsWaiting: Gauge;
+  private readonly leader: Gauge;
 
   constructor(options: SchedulerMetricsOptions = {}) {
     const p = options.prefix ?? 'custom_scheduler_';
@@ -71,6 +72,11 @@ export class SchedulerMetrics {
       help: 'Gangs with pending members that could not be placed in the last pass.',
       registers,
     });
+    this.leader = new Gauge({
+      name: `${p}leader`,
+      help: 'Whether this replica schedules: 1 while it holds the lease (always, without leader election), 0 on standby.',
+      registers,
+    });
     // Start the usual series at 0, so dashboards and rate() see them before the first bind.
     for (const c of [this.binds, this.evictions, this.nominations]) c.inc({ result: 'success' }, 0);
     if (options.processMetrics === true) collectDefaultMetrics({ register: registry, prefix: p });
@@ -110,6 +116,11 @@ export class SchedulerMetrics {
   /** Gangs left waiting (short of members or of room) after the last pass. */
   setGangsWaiting(count: number): void {
     this.gangsWaiting.set(count);
+  }
+
+  /** This replica started (true) or stopped (false) scheduling. */
+  setLeader(leading: boolean): void {
+    this.leader.set(leading ? 1 : 0);
   }
 
   /** The Content-Type header for render()'s text. */

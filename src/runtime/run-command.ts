@@ -1,4 +1,5 @@
-// `custom-scheduler run`: load the settings, start, and stop cleanly on SIGINT/SIGTERM.
+// `custom-scheduler run`: load the settings, start, and stop cleanly on SIGINT/SIGTERM
+// (or exit 1 when the leader-election Lease is lost).
 import { loadConfig } from './config.js';
 import { createLogger } from './log.js';
 import { startScheduler } from './scheduler.js';
@@ -22,11 +23,16 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
     log.error('cannot start', { error: err instanceof Error ? err.message : String(err) });
     return 1;
   }
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGINT', () => resolve('SIGINT'));
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-  });
-  log.info('stopping', { signal });
+  // A signal stops the scheduler cleanly (exit 0). A lost lease ends it too, with exit 1
+  // like kube-scheduler: the Deployment restarts the pod, which campaigns afresh.
+  const end = await Promise.race([
+    new Promise<{ readonly signal: NodeJS.Signals }>((resolve) => {
+      process.once('SIGINT', () => resolve({ signal: 'SIGINT' }));
+      process.once('SIGTERM', () => resolve({ signal: 'SIGTERM' }));
+    }),
+    scheduler.leaseLost.then((reason) => ({ leaseLost: reason })),
+  ]);
+  log.info('stopping', end);
   await scheduler.stop();
   // Flush the last lines; never hang on a stuck stream.
   await new Promise<void>((resolve) => {
@@ -34,5 +40,5 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
     log.end();
     setTimeout(resolve, 1_000).unref();
   });
-  return 0;
+  return 'leaseLost' in end ? 1 : 0;
 }

@@ -1,18 +1,32 @@
 // Wiring: listeners -> store -> loop (plan, execute, record). startScheduler is the
-// programmatic start used by `run` and by the integration tests.
+// programmatic start used by `run` and by the integration tests. With leaderElection the
+// listeners and the HTTP server start at once (a standby is warm, ready and alive), but
+// the loop runs only while this replica holds the Lease; a replica that loses it stops
+// planning at once, abandons its calls, and reports it through `leaseLost` (`run` exits 1).
 import { KubeConfig } from '@kubernetes/client-node';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { kubeClusterApi, kubeInformers, Listener, SchedulerStore, type ClusterApi, type ClusterInformers } from '../cluster/index.js';
+import {
+  kubeClusterApi,
+  kubeInformers,
+  kubeLeaseApi,
+  LeaseElector,
+  Listener,
+  SchedulerStore,
+  type ClusterApi,
+  type ClusterInformers,
+  type LeaseApi,
+} from '../cluster/index.js';
 import { planCycle } from '../core/index.js';
 import { convertNode, convertPdb, convertPod } from '../snapshot/convert.js';
 import type { SchedulerConfig } from './config.js';
 import { Feedback } from './feedback.js';
 import { GangGuard } from './gang-guard.js';
 import { startHttp } from './http.js';
+import { leaseNamespace, replicaIdentity } from './leadership.js';
 import { SchedulerMetrics } from './metrics.js';
 import { recordPass } from './pass-metrics.js';
 import type { Logger } from './log.js';
@@ -30,6 +44,9 @@ export interface StartOptions {
   readonly now?: () => number;
   /** Default: a fresh registry of the scheduler's own. */
   readonly metrics?: SchedulerMetrics;
+  /** For tests: the Lease (default: config.lease on the cluster) and the randomness of the identity. */
+  readonly leaseApi?: LeaseApi;
+  readonly random?: () => number;
 }
 
 export interface RunningScheduler {
@@ -40,7 +57,16 @@ export interface RunningScheduler {
   readonly metrics: SchedulerMetrics;
   /** Where the HTTP server listens, when it runs. */
   readonly httpAddress: () => AddressInfo | undefined;
-  /** Stops planning, lets in-flight calls finish (or abandons them after a grace), stops watches. */
+  /** Names this replica in the Lease and in its events. */
+  readonly identity: string;
+  /** Whether this replica schedules now: always without leader election, else while it holds the Lease. */
+  readonly leading: () => boolean;
+  /** Resolves (with the reason) if the Lease is lost; this replica then never schedules again. */
+  readonly leaseLost: Promise<string>;
+  /**
+   * Stops planning, lets in-flight calls finish (or abandons them after a grace), then
+   * releases the Lease when holding it, and stops the watches.
+   */
   stop(): Promise<void>;
 }
 
@@ -48,9 +74,10 @@ export async function startScheduler(options: StartOptions): Promise<RunningSche
   const { config, logger: log } = options;
   const now = options.now ?? Date.now;
   const kc = options.kubeConfig ?? defaultKubeConfig();
-  const api = options.api ?? kubeClusterApi(kc, { retry: config.retry, reportingInstance: process.env['POD_NAME'] ?? hostname() });
+  const podOrHost = process.env['POD_NAME'] ?? hostname();
+  const identity = config.leaderElection ? replicaIdentity(podOrHost, options.random ?? Math.random) : podOrHost;
+  const api = options.api ?? kubeClusterApi(kc, { retry: config.retry, reportingInstance: identity });
   const informers = options.informers ?? kubeInformers(kc);
-  if (config.leaderElection) log.warn('leaderElection is not implemented yet: this replica schedules without a lease');
 
   const listenerOptions = (name: string) => ({
     name,
@@ -103,8 +130,45 @@ export async function startScheduler(options: StartOptions): Promise<RunningSche
     onError: (err) => log.error('pass failed', { error: err instanceof Error ? (err.stack ?? err.message) : String(err) }),
   });
 
+  let stopping = false;
+  let reportLost: (reason: string) => void = () => undefined;
+  const leaseLost = new Promise<string>((resolve) => (reportLost = resolve));
+  const elector = config.leaderElection
+    ? new LeaseElector({
+        ...config.lease,
+        lease: options.leaseApi ?? kubeLeaseApi(kc, { name: config.lease.name, namespace: leaseNamespace(config.lease.namespace) }),
+        identity,
+        now,
+        sleep: (ms, signal) => sleep(ms, undefined, { signal }),
+        random: options.random ?? Math.random,
+        onAcquired: () => {
+          if (stopping) return;
+          metrics.setLeader(true);
+          leadingSince = now();
+          loop.start();
+        },
+        onLost: (reason) => {
+          metrics.setLeader(false);
+          log.error('lost the lease: stopped scheduling', { identity, reason });
+          void loop.stop(0);
+          reportLost(reason);
+        },
+        log: (level, message, fields) => log.log(level, message, fields),
+      })
+    : undefined;
+  const leading = (): boolean => !stopping && (elector?.leading ?? true);
+
   await Promise.all(listeners.map((l) => l.start()));
   const startedAt = now();
+  let leadingSince = startedAt;
+  // Alive while passes keep ending (a stuck pass is caught after a few deadlines); a
+  // standby while its attempts on the Lease keep ending.
+  const alive = (): boolean => {
+    if (elector !== undefined && !elector.leading) {
+      return now() - elector.lastAttemptEndedAt < 3 * (1.2 * config.lease.retryPeriodMs + config.lease.renewDeadlineMs);
+    }
+    return now() - (loop.lastPassEndedAt ?? leadingSince) < 3 * (config.intervalMs + config.passTimeoutMs);
+  };
   let server: Server | undefined;
   if (config.httpPort > 0) {
     server = await startHttp({
@@ -113,18 +177,24 @@ export async function startScheduler(options: StartOptions): Promise<RunningSche
       metrics: metrics,
       probes: {
         ready: synced,
-        // Alive while passes keep ending: a stuck pass is caught after a few deadlines.
-        alive: () => now() - (loop.lastPassEndedAt ?? startedAt) < 3 * (config.intervalMs + config.passTimeoutMs),
+        alive,
       },
     });
   }
-  loop.start();
+  if (elector === undefined) {
+    metrics.setLeader(true);
+    loop.start();
+  } else {
+    metrics.setLeader(false);
+    elector.start();
+  }
   log.info('scheduler started', {
     schedulerName: config.schedulerName,
     intervalMs: config.intervalMs,
     namespaces: config.namespaces.length === 0 ? 'all' : config.namespaces.join(','),
     synced: synced(),
     dryRun: config.dryRun,
+    ...(elector === undefined ? {} : { leaderElection: identity }),
   });
 
   return {
@@ -132,8 +202,15 @@ export async function startScheduler(options: StartOptions): Promise<RunningSche
     passes: () => loop.passes,
     metrics,
     httpAddress: () => (server?.address() ?? undefined) as AddressInfo | undefined,
+    identity,
+    leading,
+    leaseLost,
     stop: async () => {
+      stopping = true;
+      // The lease is renewed until the calls in flight have ended, then handed back.
       await loop.stop();
+      await elector?.stop();
+      metrics.setLeader(false);
       await Promise.all(listeners.map((l) => l.stop()));
       if (server !== undefined) await new Promise<void>((resolve) => server.close(() => resolve()));
       log.info('scheduler stopped');

@@ -1,7 +1,7 @@
-// k8s/ and the Dockerfile, checked without a cluster: the ClusterRole grants exactly what
-// src/cluster calls (a new API call without a rule, or a rule nobody uses, fails here), the
-// Deployment has its probes, requests and restricted security context, and the image runs
-// the production install as a non-root user.
+// k8s/ and the Dockerfile, checked without a cluster: the ClusterRole and the Role grant
+// exactly what src/cluster calls (a new API call without a rule, or a rule nobody uses,
+// fails here), the Deployment has its probes, requests and restricted security context,
+// and the image runs the production install as a non-root user.
 import { describe, expect, test } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -12,8 +12,11 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const kustomize = (dir: string): k8s.KubernetesObject[] =>
   k8s.loadAllYaml(execFileSync('kubectl', ['kustomize', `${root}/${dir}`], { encoding: 'utf8' })) as k8s.KubernetesObject[];
 
-/** Each client call the scheduler makes, and the permission it needs ("group/resource verb"). */
-const PERMISSIONS: Record<string, readonly string[]> = {
+/**
+ * Each client call the scheduler makes, and the permission it needs ("group/resource verb"):
+ * in every namespace (the ClusterRole), or in its own namespace only (the Role: the Lease).
+ */
+const CLUSTER_PERMISSIONS: Record<string, readonly string[]> = {
   listNode: ['/nodes list', '/nodes watch'],
   listPodForAllNamespaces: ['/pods list', '/pods watch'],
   listPodDisruptionBudgetForAllNamespaces: ['policy/poddisruptionbudgets list', 'policy/poddisruptionbudgets watch'],
@@ -22,6 +25,21 @@ const PERMISSIONS: Record<string, readonly string[]> = {
   patchNamespacedPodStatus: ['/pods/status patch'],
   createNamespacedEvent: ['events.k8s.io/events create'],
 };
+const NAMESPACE_PERMISSIONS: Record<string, readonly string[]> = {
+  readNamespacedLease: ['coordination.k8s.io/leases get'],
+  createNamespacedLease: ['coordination.k8s.io/leases create'],
+  replaceNamespacedLease: ['coordination.k8s.io/leases update'],
+};
+
+function grantedBy(rules: readonly k8s.V1PolicyRule[] | undefined): string[] {
+  return (rules ?? [])
+    .flatMap((r) => (r.apiGroups ?? []).flatMap((g) => (r.resources ?? []).flatMap((res) => r.verbs.map((v) => `${g}/${res} ${v}`))))
+    .sort();
+}
+
+function neededBy(calls: ReadonlySet<string>, permissions: Record<string, readonly string[]>): string[] {
+  return [...new Set([...calls].flatMap((c) => permissions[c] ?? []))].sort();
+}
 
 function callsInSrcCluster(): Set<string> {
   const dir = `${root}/src/cluster`;
@@ -37,7 +55,7 @@ describe('k8s/', () => {
   const objects = kustomize('k8s');
   const byKind = (kind: string) => objects.filter((o) => o.kind === kind);
 
-  test('installs the namespace, service account, ClusterRole, binding, Deployment and both PriorityClasses', () => {
+  test('installs the namespace, service account, ClusterRole, Role, bindings, Deployment and both PriorityClasses', () => {
     expect(objects.map((o) => `${o.kind}/${o.metadata?.name}`).sort()).toEqual([
       'ClusterRole/custom-scheduler',
       'ClusterRoleBinding/custom-scheduler',
@@ -45,31 +63,45 @@ describe('k8s/', () => {
       'Namespace/custom-scheduler',
       'PriorityClass/batch-high',
       'PriorityClass/batch-low',
+      'Role/custom-scheduler',
+      'RoleBinding/custom-scheduler',
       'ServiceAccount/custom-scheduler',
     ]);
-    const binding = byKind('ClusterRoleBinding')[0] as k8s.V1ClusterRoleBinding;
-    expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'custom-scheduler', namespace: 'custom-scheduler' }]);
+    const subject = [{ kind: 'ServiceAccount', name: 'custom-scheduler', namespace: 'custom-scheduler' }];
+    const clusterBinding = byKind('ClusterRoleBinding')[0] as k8s.V1ClusterRoleBinding;
+    expect(clusterBinding.subjects).toEqual(subject);
+    expect(clusterBinding.roleRef).toMatchObject({ kind: 'ClusterRole', name: 'custom-scheduler' });
+    const binding = byKind('RoleBinding')[0] as k8s.V1RoleBinding;
+    expect(binding.metadata?.namespace).toBe('custom-scheduler');
+    expect(binding.subjects).toEqual(subject);
+    expect(binding.roleRef).toMatchObject({ kind: 'Role', name: 'custom-scheduler' });
   });
 
-  test('the ClusterRole grants exactly what the scheduler calls', () => {
+  test('the ClusterRole grants exactly what the scheduler calls in every namespace, the Role exactly the Lease calls', () => {
     const calls = callsInSrcCluster();
-    const unknown = [...calls].filter((c) => !(c in PERMISSIONS) && /^(list|read|create|patch|replace|delete)/.test(c));
-    expect(unknown).toEqual([]); // a new API call: add it to PERMISSIONS and to k8s/rbac/clusterrole.yaml
-    const needed = new Set([...calls].flatMap((c) => PERMISSIONS[c] ?? []));
-    const role = byKind('ClusterRole')[0] as k8s.V1ClusterRole;
-    const granted = new Set(
-      (role.rules ?? []).flatMap((r) =>
-        (r.apiGroups ?? []).flatMap((g) => (r.resources ?? []).flatMap((res) => r.verbs.map((v) => `${g}/${res} ${v}`))),
-      ),
-    );
-    expect([...granted].sort()).toEqual([...needed].sort());
-    expect((role.rules ?? []).every((r) => r.resourceNames === undefined && r.nonResourceURLs === undefined)).toBe(true);
+    const unknown = [...calls].filter((c) => !(c in CLUSTER_PERMISSIONS) && !(c in NAMESPACE_PERMISSIONS) && /^(list|read|create|patch|replace|delete)/.test(c));
+    // A new API call: add it to CLUSTER_PERMISSIONS (k8s/rbac/clusterrole.yaml) or NAMESPACE_PERMISSIONS (k8s/rbac/role.yaml).
+    expect(unknown).toEqual([]);
+    expect(Object.keys(NAMESPACE_PERMISSIONS).every((c) => calls.has(c))).toBe(true);
+    const clusterRole = byKind('ClusterRole')[0] as k8s.V1ClusterRole;
+    expect(grantedBy(clusterRole.rules)).toEqual(neededBy(calls, CLUSTER_PERMISSIONS));
+    const role = byKind('Role')[0] as k8s.V1Role;
+    expect(role.metadata?.namespace).toBe('custom-scheduler');
+    expect(grantedBy(role.rules)).toEqual(neededBy(calls, NAMESPACE_PERMISSIONS));
+    for (const rules of [clusterRole.rules, role.rules]) {
+      expect((rules ?? []).every((r) => r.resourceNames === undefined && r.nonResourceURLs === undefined)).toBe(true);
+    }
   });
 
-  test('the Deployment: one replica, probes on the HTTP port, requests, restricted security context', () => {
+  test('the Deployment: two replicas under leader election, probes on the HTTP port, requests, restricted security context', () => {
     const d = byKind('Deployment')[0] as k8s.V1Deployment;
-    expect(d.spec?.replicas).toBe(1);
-    expect(d.spec?.strategy?.type).toBe('Recreate');
+    // Two replicas are safe only because they elect a leader; never more than two at once.
+    expect(d.spec?.replicas).toBe(2);
+    expect(d.spec?.strategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } });
+    const env = d.spec!.template.spec!.containers[0]!.env ?? [];
+    expect(env.find((e) => e.name === 'CUSTOM_SCHEDULER_LEADER_ELECTION')?.value).toBe('true');
+    expect(env.find((e) => e.name === 'POD_NAME')?.valueFrom?.fieldRef?.fieldPath).toBe('metadata.name');
+    expect(env.some((e) => e.name === 'CUSTOM_SCHEDULER_LEASE_NAMESPACE')).toBe(false); // the pod's own namespace, where the Role is
     const pod = d.spec!.template.spec!;
     expect(pod.serviceAccountName).toBe('custom-scheduler');
     expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
@@ -84,7 +116,7 @@ describe('k8s/', () => {
   });
 
   test('k8s/rbac alone is the namespace, service account and permissions', () => {
-    expect(kustomize('k8s/rbac').map((o) => o.kind).sort()).toEqual(['ClusterRole', 'ClusterRoleBinding', 'Namespace', 'ServiceAccount']);
+    expect(kustomize('k8s/rbac').map((o) => o.kind).sort()).toEqual(['ClusterRole', 'ClusterRoleBinding', 'Namespace', 'Role', 'RoleBinding', 'ServiceAccount']);
   });
 });
 
