@@ -55,6 +55,8 @@ class FakeLeases {
   readonly down = new Set<string>();
   /** Clients whose calls never answer. */
   readonly hung = new Set<string>();
+  /** Clients whose calls answer after this many ms. */
+  readonly slow = new Map<string, number>();
   private version = 0;
 
   constructor(private readonly clock: FakeClock) {}
@@ -68,7 +70,8 @@ class FakeLeases {
   api(client: string): LeaseApi {
     const call = async <T>(answer: () => T): Promise<T> => {
       if (this.hung.has(client)) return new Promise<T>(() => undefined);
-      await Promise.resolve();
+      const delay = this.slow.get(client);
+      await (delay === undefined ? Promise.resolve() : this.clock.sleep(delay, new AbortController().signal));
       if (this.down.has(client)) throw Object.assign(new Error('service unavailable'), { code: 503 });
       return answer();
     };
@@ -280,7 +283,23 @@ describe('LeaseElector', () => {
     expect(leases.stored?.record.holderIdentity).toBe('intruder');
   });
 
-  test('stop while a call hangs ends promptly', async () => {
+  test('stop waits for a renewal under way, then releases with its resourceVersion', async () => {
+    const clock = new FakeClock();
+    const leases = new FakeLeases(clock);
+    const a = candidate(clock, leases, 'a');
+    await clock.advance(1_000);
+    leases.slow.set('a', 300);
+    await clock.advance(1_100); // the renewal at 2 s is under way
+    let done = false;
+    void a.elector.stop().then(() => (done = true));
+    await clock.advance(0);
+    expect(done).toBe(false);
+    await clock.advance(1_000);
+    expect(done).toBe(true);
+    expect(leases.stored?.record.holderIdentity).toBe('');
+  });
+
+  test('stop while a call hangs ends within renewDeadline', async () => {
     const clock = new FakeClock();
     const leases = new FakeLeases(clock);
     leases.hung.add('a');
@@ -288,7 +307,7 @@ describe('LeaseElector', () => {
     await clock.advance(1_000);
     let done = false;
     void a.elector.stop().then(() => (done = true));
-    await clock.advance(0);
+    await clock.advance(TIMINGS.renewDeadlineMs);
     expect(done).toBe(true);
   });
 });

@@ -60,6 +60,8 @@ export function timingsProblem({ leaseDurationMs, renewDeadlineMs, retryPeriodMs
 
 export class LeaseElector {
   private readonly halt = new AbortController();
+  /** Settles once stop() is called. */
+  private readonly stopCalled: Promise<void> = new Promise((resolve) => this.halt.signal.addEventListener('abort', () => resolve(), { once: true }));
   private running: Promise<void> | undefined;
   private released: Promise<void> | undefined;
   private observed: StoredLease | undefined;
@@ -68,6 +70,8 @@ export class LeaseElector {
   /** Attempts started; an attempt that answers after its timeout must not overwrite newer observations. */
   private attempts = 0;
   private holding = false;
+  /** The attempt under way, bounded by its own timeout (stop() waits for it, not for the halt). */
+  private inFlight: Promise<Attempt> | undefined;
   private lastAttemptStart = 0;
   private lastAttemptEnd: number;
   private readonly durationSeconds: number;
@@ -103,6 +107,8 @@ export class LeaseElector {
   private async stopAndRelease(): Promise<void> {
     this.halt.abort();
     await this.running;
+    // A renewal still under way changes the resourceVersion: let it land before releasing.
+    await this.inFlight;
     if (!this.holding) return;
     this.holding = false;
     await this.release();
@@ -168,20 +174,18 @@ export class LeaseElector {
     }
   }
 
-  /** One read-then-write, given up after `timeoutMs` (or on stop). */
+  /** One read-then-write, given up after `timeoutMs`; on stop, the caller stops waiting at once. */
   private async attempt(timeoutMs: number): Promise<Attempt> {
     const seq = ++this.attempts;
     this.lastAttemptStart = this.options.now();
     const timer = new AbortController();
-    const timedOut = this.wait(timeoutMs, AbortSignal.any([timer.signal, this.halt.signal])).then(
-      (): Attempt => ({ kind: 'failed', message: this.halted ? 'stopping' : `no answer within ${timeoutMs} ms` }),
-    );
-    try {
-      return await Promise.race([this.tryAcquireOrRenew(seq), timedOut]);
-    } finally {
+    const timedOut = this.wait(timeoutMs, timer.signal).then((): Attempt => ({ kind: 'failed', message: `no answer within ${timeoutMs} ms` }));
+    const bounded = Promise.race([this.tryAcquireOrRenew(seq), timedOut]).finally(() => {
       timer.abort();
       this.lastAttemptEnd = this.options.now();
-    }
+    });
+    this.inFlight = bounded;
+    return Promise.race([bounded, this.stopCalled.then((): Attempt => ({ kind: 'failed', message: 'stopping' }))]);
   }
 
   private async tryAcquireOrRenew(seq: number): Promise<Attempt> {
