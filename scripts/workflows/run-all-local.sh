@@ -55,8 +55,9 @@ echo "--- what the scheduler's service account may do (kubectl auth can-i --list
 kubectl --kubeconfig "$work/scheduler.kubeconfig" auth can-i --list
 
 create_fake_nodes "wf-$id" 3 4 "$pool"
+# With leader election, as the Deployment runs it: the Lease in custom-scheduler exercises the Role.
 start_scheduler "$work/app" "$work/scheduler.kubeconfig" "$work/scheduler.log" \
-  --interval 1s --namespaces "$(IFS=,; echo "${namespaces[*]}")"
+  --interval 1s --namespaces "$(IFS=,; echo "${namespaces[*]}")" --leader-election --retry-period 500ms
 
 export KUBECONFIG="$ADMIN_KUBECONFIG" WORKFLOW_NODE_SELECTOR="$pool"
 WORKFLOW_NAMESPACE=${namespaces[0]} "$root/scripts/workflows/basic.sh"
