@@ -29,6 +29,7 @@ describe('no double booking', () => {
     const bound = await boundNow();
     expect(bound).toHaveLength(10);
     expect(new Set(bound.map((p) => p.spec?.nodeName)).size).toBe(10);
+    await timeline.seenBound(bound.map((p) => p.metadata!.name!));
     expect(timeline.peakPodsPerNode()).toBe(1);
     for (const p of bound) expect(timeline.nodesOf(p.metadata!.uid!).size).toBe(1);
     // The 40 others say why, as kube-scheduler would.

@@ -122,6 +122,7 @@ describe('gangs', () => {
       },
       { timeoutMs: 60_000, what: 'both pods of job-two-highpri to be bound' },
     );
+    await timeline.seenBound(pods.map((p) => p.metadata!.name!));
     expect(timeline.deleted('pod-lowpri')).toBeDefined();
     expect(new Set(pods.map((p) => p.spec?.nodeName)).size).toBe(2);
     // The gang started together: neither member was bound before the victim was gone.

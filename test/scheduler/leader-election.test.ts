@@ -90,6 +90,7 @@ describe('leader election', () => {
     const names = ['p0', 'p1', 'p2'];
     for (const name of names) await h.createPod(name);
     await h.waitBound(names);
+    await timeline.seenBound(names);
     // Several renewals later, still one leader, and the standby has never planned.
     const renewed = await renewedAt(h, 'le-one');
     await waitFor(async () => (await renewedAt(harness, 'le-one')) >= renewed + 4 * TIMINGS.retryPeriodMs, {

@@ -27,6 +27,7 @@ describe('priority and preemption', () => {
     await h.waitBound(lows);
     await h.createPod('high', { priorityClassName: high });
     const bound = await h.waitBound(['high'], 60_000);
+    await timeline.seenBound(['high']);
 
     const victims = lows.filter((n) => timeline.firstTerminating(n) !== undefined);
     expect(victims).toHaveLength(1);
@@ -78,6 +79,7 @@ describe('priority and preemption', () => {
     await h.createPod('high-1', { priorityClassName: high });
     await h.waitGone(gang, 60_000);
     const second = await h.waitBound(['high-1'], 60_000);
+    await timeline.seenBound(['high-1']);
     const gangNodes = gang.map((n) => timeline.firstBind(n)!.nodeName);
     expect(gangNodes).toContain(second.get('high-1'));
     // Both members were evicted in the same pass: neither ran on alone.

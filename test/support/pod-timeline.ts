@@ -2,6 +2,7 @@
 // it arrived, so tests can assert on order ("bound only after the victim was gone")
 // and on things that must never happen ("two pods on one node at once").
 import * as k8s from '@kubernetes/client-node';
+import { waitFor } from './wait.js';
 
 export interface PodChange {
   readonly at: number;
@@ -59,6 +60,18 @@ export class PodTimeline {
         if (!this.stopped) void this.connect(rv).catch(() => undefined);
       },
     );
+  }
+
+  /**
+   * Waits until the watch has shown each named pod bound. Checks that read lists
+   * (waitBound) can be ahead of the watch; the watch is ordered, so once it shows these
+   * binds it has shown everything before them too.
+   */
+  async seenBound(names: readonly string[], timeoutMs = 15_000): Promise<void> {
+    await waitFor(() => names.every((n) => this.firstBind(n) !== undefined), {
+      timeoutMs,
+      what: `the pod watch to show ${names.join(', ')} bound`,
+    });
   }
 
   /** When the pod was first seen bound, and to which node. */
