@@ -1,7 +1,7 @@
 // The filter chain, in kube-scheduler's order: node state, taints, affinity (none of
 // which eviction can change), then host ports, resources and pod slots (which it can).
 // The first filter that rejects a node decides its reasons, as in kube-scheduler.
-import type { Node } from '../model.js';
+import type { Node, Taint } from '../model.js';
 import { REASON, type Rejection, unresolvable } from '../reasons.js';
 import { insufficientResources, portsConflict, resourcesFit, type Usage } from '../resources.js';
 import type { PodFacts } from '../state.js';
@@ -13,6 +13,14 @@ const UNSCHEDULABLE = unresolvable(REASON.unschedulable);
 const AFFINITY = unresolvable(REASON.affinity);
 const PORTS: Rejection = { resolvable: true, reasons: [REASON.ports] };
 const MAX_PODS: Rejection = { resolvable: true, reasons: [REASON.maxPodsPerNode] };
+/** One rejection per taint object, so a tainted cluster costs no garbage per pod per node. */
+const TAINTED = new WeakMap<Taint, Rejection>();
+
+function untolerated(taint: Taint): Rejection {
+  let r = TAINTED.get(taint);
+  if (r === undefined) TAINTED.set(taint, (r = unresolvable(REASON.untoleratedTaint(taint.key, taint.value))));
+  return r;
+}
 
 /** Rules that depend only on the pod and the node, never on what runs there. */
 export function checkStatic(f: PodFacts, node: Node): Rejection | undefined {
@@ -21,7 +29,7 @@ export function checkStatic(f: PodFacts, node: Node): Rejection | undefined {
   if (node.unschedulable && !isTolerated(tolerations, UNSCHEDULABLE_TAINT)) return UNSCHEDULABLE;
   if (node.taints.length > 0) {
     const taint = firstUntoleratedTaint(tolerations, node.taints);
-    if (taint !== undefined) return unresolvable(REASON.untoleratedTaint(taint.key, taint.value));
+    if (taint !== undefined) return untolerated(taint);
   }
   if (!podMatchesNode(f.pod, node)) return AFFINITY;
   return undefined;
