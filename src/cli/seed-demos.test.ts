@@ -2,10 +2,9 @@
 // through the plan command with the seed's one-pod-per-node rule.
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { snapshotFromItems } from '../snapshot/convert.js';
-import { planCommand } from './plan-command.js';
+import { runPlan } from './plan-command.testing.js';
 
 const testdata = join(dirname(fileURLToPath(import.meta.url)), 'testdata');
 const DEMO_1 = join(testdata, 'demo-1-highpri-pod-blocks-lowpri-gang.json');
@@ -19,16 +18,7 @@ interface PrintedPlan {
   unschedulable: { pod: string; reason: string; message: string }[];
 }
 
-async function plan(argv: readonly string[], stdinText = ''): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  stdout.on('data', (c: Buffer) => out.push(c));
-  stderr.on('data', (c: Buffer) => err.push(c));
-  const code = await planCommand(argv, { stdout, stderr, stdin: Readable.from([stdinText]) });
-  return { code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() };
-}
+const plan = runPlan;
 
 async function planOf(file: string): Promise<PrintedPlan> {
   const result = await plan([...SEED_OPTIONS, file]);

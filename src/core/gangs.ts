@@ -12,6 +12,12 @@ export function gangAnnotations(prefix: string): GangAnnotations {
   return { groupName: `${prefix}/group-name`, minAvailable: `${prefix}/min-available` };
 }
 
+/** `namespace/group-name` of the gang the pod names, or undefined (validity is checked elsewhere). */
+export function gangKeyOf(pod: Pod, names: GangAnnotations): string | undefined {
+  const group = pod.annotations[names.groupName];
+  return group === undefined ? undefined : `${pod.namespace}/${group}`;
+}
+
 export interface Gang {
   /** `namespace/group-name` */
   readonly key: string;
@@ -71,7 +77,7 @@ export function indexGangs(
       invalidPods.set(p.key, `invalid annotation ${names.groupName}=${JSON.stringify(group)}: ${problem}`);
       continue;
     }
-    const key = `${p.namespace}/${group}`;
+    const key = gangKeyOf(p, names)!;
     let members = byGang.get(key);
     if (members === undefined) byGang.set(key, (members = []));
     members.push(p);

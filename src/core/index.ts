@@ -3,4 +3,4 @@ export * from './model.js';
 export * from './plan-types.js';
 export { parseQuantity, QuantityError } from './quantity.js';
 export { planCycle } from './plan.js';
-export { gangAnnotations } from './gangs.js';
+export { gangAnnotations, gangKeyOf } from './gangs.js';

@@ -1,7 +1,7 @@
 // One pass's working state: the snapshot loaded into a ClusterState, the pending work,
 // and the plan being built. Single pods are placed or preempted for here.
 import { checkStatic } from './filters/fit.js';
-import { indexGangs, olderFirst, gangAnnotations, type Gang } from './gangs.js';
+import { gangKeyOf, indexGangs, olderFirst, gangAnnotations, type Gang } from './gangs.js';
 import type { Pod, Snapshot } from './model.js';
 import { findNode, feasibleNodesToFind, shapeOf, type Placement, type Search } from './placement.js';
 import type { Binding, Eviction, Nomination, Plan, PlanConfig, Unschedulable } from './plan-types.js';
@@ -46,8 +46,7 @@ export class Pass {
     this.state = new ClusterState(snapshot.nodes, snapshot.pdbs);
     const pendingByGang = new Map<string, PodFacts[]>();
     for (const pod of snapshot.pods) {
-      const groupName = pod.annotations[names.groupName];
-      const gangKey = ours(pod) && groupName !== undefined ? `${pod.namespace}/${groupName}` : undefined;
+      const gangKey = ours(pod) ? gangKeyOf(pod, names) : undefined;
       const gang = gangKey === undefined ? undefined : this.gangs.get(gangKey);
       const facts: PodFacts = {
         pod,

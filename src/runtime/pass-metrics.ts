@@ -1,5 +1,5 @@
 // Turns what one pass planned and did into the scheduler's metrics.
-import { gangAnnotations, type Pod } from '../core/index.js';
+import { gangAnnotations, gangKeyOf } from '../core/index.js';
 import type { WriteReport } from './executor.js';
 import type { CallResult, SchedulerMetrics } from './metrics.js';
 import type { PassSummary } from './pass.js';
@@ -10,10 +10,6 @@ function callResult(w: WriteReport): CallResult {
   return w.errorClass ?? 'invalid';
 }
 
-function gangOf(pod: Pod | undefined, groupAnnotation: string): string | undefined {
-  const group = pod?.annotations[groupAnnotation];
-  return pod === undefined || group === undefined ? undefined : `${pod.namespace}/${group}`;
-}
 
 export function recordPass(metrics: SchedulerMetrics, summary: PassSummary, seconds: number, annotationPrefix: string): void {
   const { plan, report, pods } = summary;
@@ -21,8 +17,11 @@ export function recordPass(metrics: SchedulerMetrics, summary: PassSummary, seco
   metrics.observePass(seconds);
   // Still pending after this pass: held back, or nominated and waiting for victims.
   metrics.setPendingPods(plan.unschedulable.length + plan.nominations.length);
-  const group = gangAnnotations(annotationPrefix).groupName;
-  const gang = (key: string): string | undefined => gangOf(pods?.get(key), group);
+  const names = gangAnnotations(annotationPrefix);
+  const gang = (key: string): string | undefined => {
+    const pod = pods?.get(key);
+    return pod === undefined ? undefined : gangKeyOf(pod, names);
+  };
   const waiting = new Set(plan.unschedulable.map((u) => gang(u.pod)).filter((g) => g !== undefined));
   metrics.setGangsWaiting(waiting.size);
   if (report === undefined) return; // dry run: nothing was written
