@@ -12,11 +12,12 @@ export PATH := $(if $(NODE_BIN),$(NODE_BIN):,)$(ROOT)/.local/bin:$(PATH)
 JEST := NODE_OPTIONS=--experimental-vm-modules npx jest
 KUBECONFIG_LOCAL := $(ROOT)/.local/cluster/kubeconfig
 
-.PHONY: help deps build typecheck unit-test integration-test test bench plan-example
+.PHONY: help deps build typecheck lint format unit-test integration-test test bench plan-example
 
 help:
-	@echo "make test           type check, unit tests, then integration tests on a local control plane"
-	@echo "make unit-test      type check and unit tests only (no cluster)"
+	@echo "make test           type check, lint, unit tests, then integration tests on a local control plane"
+	@echo "make unit-test      type check, lint, format check and unit tests (no cluster)"
+	@echo "make lint           ESLint and the Prettier check (make format rewrites the files)"
 	@echo "make bench          planner benchmark (see README)"
 	@echo "make cluster-up     start the local control plane (etcd, kube-apiserver, controllers, kwok)"
 	@echo "make cluster-down   stop it and remove its data"
@@ -37,7 +38,15 @@ build: deps
 typecheck: deps
 	npm run typecheck
 
-unit-test: typecheck
+# ESLint (type-aware rules) and the Prettier check; `make format` rewrites the files.
+lint: deps
+	npm run --silent lint
+	npm run --silent format:check
+
+format: deps
+	npm run --silent format
+
+unit-test: typecheck lint
 	$(JEST) --selectProjects unit
 
 # Integration tests always run against a fresh local control plane, and always take it down.

@@ -9,7 +9,8 @@ const usage = `usage: custom-scheduler [run] [options]     schedule the cluster 
 
 async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
-  if (command === 'plan') return planCommand(rest, { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin });
+  if (command === 'plan')
+    return planCommand(rest, { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin });
   if (command === 'run') return runCommand(rest);
   if (command === undefined || command.startsWith('-')) return runCommand(argv);
   process.stderr.write(`custom-scheduler: unknown command "${command}"\n${usage}\n`);

@@ -34,7 +34,10 @@ for (const p of items.filter((i) => i.kind === 'Pod')) {
 }
 const nodes = items
   .filter((i) => i.kind === 'Node' && usable(i))
-  .map((n) => ({ name: n.metadata.name, free: milliCpu(n.status?.allocatable?.cpu) - (used.get(n.metadata.name) ?? 0) }))
+  .map((n) => ({
+    name: n.metadata.name,
+    free: milliCpu(n.status?.allocatable?.cpu) - (used.get(n.metadata.name) ?? 0),
+  }))
   .sort((a, b) => a.name.localeCompare(b.name));
 if (nodes.length === 0) {
   console.error('no schedulable node: none is Ready, uncordoned and free of NoSchedule/NoExecute taints');

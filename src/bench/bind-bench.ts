@@ -24,7 +24,8 @@ async function retrying<T>(call: () => Promise<T>): Promise<T> {
 }
 
 async function inBatches<T>(items: readonly T[], size: number, fn: (item: T) => Promise<unknown>): Promise<void> {
-  for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map((item) => retrying(() => fn(item))));
+  for (let i = 0; i < items.length; i += size)
+    await Promise.all(items.slice(i, i + size).map((item) => retrying(() => fn(item))));
 }
 
 async function main(): Promise<void> {
@@ -33,9 +34,19 @@ async function main(): Promise<void> {
   const kc = new k8s.KubeConfig();
   kc.loadFromFile(process.env['KUBECONFIG'] ?? '.local/cluster/kubeconfig');
   const host = new URL(kc.getCurrentCluster()?.server ?? 'http://invalid').hostname;
-  if (host !== '127.0.0.1' && host !== 'localhost') throw new Error(`refusing to benchmark against ${host}: loopback only`);
+  if (host !== '127.0.0.1' && host !== 'localhost')
+    throw new Error(`refusing to benchmark against ${host}: loopback only`);
   const loaded = loadConfig({
-    args: ['--interval', flag('interval', '5s'), '--bind-concurrency', flag('bind-concurrency', '16'), '--http-port', '0', '--log-level', flag('log-level', 'warn')],
+    args: [
+      '--interval',
+      flag('interval', '5s'),
+      '--bind-concurrency',
+      flag('bind-concurrency', '16'),
+      '--http-port',
+      '0',
+      '--log-level',
+      flag('log-level', 'warn'),
+    ],
     env: {},
   });
   if (loaded.kind !== 'config') throw new Error(loaded.kind === 'error' ? loaded.message : 'unexpected help');
@@ -53,7 +64,11 @@ async function main(): Promise<void> {
     await inBatches(nodeNames, 20, (name) =>
       core.createNode({
         body: {
-          metadata: { name, annotations: { 'kwok.x-k8s.io/node': 'fake' }, labels: { [POOL]: ns, 'kubernetes.io/hostname': name } },
+          metadata: {
+            name,
+            annotations: { 'kwok.x-k8s.io/node': 'fake' },
+            labels: { [POOL]: ns, 'kubernetes.io/hostname': name },
+          },
           status: { capacity, allocatable: capacity },
         },
       }),
@@ -80,7 +95,13 @@ async function main(): Promise<void> {
               schedulerName: 'custom-scheduler',
               nodeSelector: { [POOL]: ns },
               terminationGracePeriodSeconds: 0,
-              containers: [{ name: 'app', image: 'registry.invalid/app:1', resources: { requests: { cpu: '100m', memory: '64Mi' } } }],
+              containers: [
+                {
+                  name: 'app',
+                  image: 'registry.invalid/app:1',
+                  resources: { requests: { cpu: '100m', memory: '64Mi' } },
+                },
+              ],
             },
           },
         }),
@@ -89,7 +110,9 @@ async function main(): Promise<void> {
     let bound = 0;
     while (bound < pods) {
       await new Promise((r) => setTimeout(r, 100));
-      bound = (await retrying(() => core.listNamespacedPod({ namespace: ns }))).items.filter((p) => (p.spec?.nodeName ?? '') !== '').length;
+      bound = (await retrying(() => core.listNamespacedPod({ namespace: ns }))).items.filter(
+        (p) => (p.spec?.nodeName ?? '') !== '',
+      ).length;
       if (Date.now() - started > 600_000) throw new Error(`only ${bound} of ${pods} bound after 10 minutes`);
     }
     const done = Date.now();

@@ -27,7 +27,8 @@ function makeNode(i: number): Node {
 let serial = 0;
 function makePod(o: { nodeName?: string; cpu: number; memory: number; priority: number; group?: string }): Pod {
   const name = `pod-${serial++}`;
-  const annotations: Record<string, string> = o.group === undefined ? {} : { 'custom-scheduling.k8s.io/group-name': o.group };
+  const annotations: Record<string, string> =
+    o.group === undefined ? {} : { 'custom-scheduling.k8s.io/group-name': o.group };
   return {
     key: `bench/${name}`,
     namespace: 'bench',

@@ -19,7 +19,8 @@ const runningPod = (name: string, extra: Record<string, unknown> = {}) => ({
   spec: { nodeName: 'node-a', containers: [{ name: 'c', resources: { requests: { cpu: '100m' } } }], ...extra },
   status: { phase: 'Running' },
 });
-const list = (...items: unknown[]) => JSON.stringify({ apiVersion: 'v1', kind: 'List', items, metadata: { resourceVersion: '' } });
+const list = (...items: unknown[]) =>
+  JSON.stringify({ apiVersion: 'v1', kind: 'List', items, metadata: { resourceVersion: '' } });
 
 let dir: string;
 beforeAll(async () => {
@@ -87,7 +88,13 @@ describe('plan options', () => {
       '--odd-file-name',
     ]);
     expect(parsed.ok && parsed.value).toMatchObject({
-      config: { schedulerName: 'batch', maxPodsPerNode: 1, preemption: false, scoring: 'LeastAllocated', annotationPrefix: 'example.com' },
+      config: {
+        schedulerName: 'batch',
+        maxPodsPerNode: 1,
+        preemption: false,
+        scoring: 'LeastAllocated',
+        annotationPrefix: 'example.com',
+      },
       nowMs: Date.UTC(2026, 0, 1),
       output: 'table',
       files: ['a.json', '-', '--odd-file-name'],
@@ -104,9 +111,15 @@ describe('plan options', () => {
     [['--max-pods-per-node', '1.5', 'x'], '--max-pods-per-node: expected a non-negative integer, got "1.5"'],
     [['--scoring', 'Random', 'x'], '--scoring: expected MostAllocated or LeastAllocated, got "Random"'],
     [['--now', '2026-01-01', 'x'], '--now: expected an RFC 3339 time like 2026-01-01T00:00:00Z, got "2026-01-01"'],
-    [['--now', '2026-13-45T00:00:00Z', 'x'], '--now: expected an RFC 3339 time like 2026-01-01T00:00:00Z, got "2026-13-45T00:00:00Z"'],
+    [
+      ['--now', '2026-13-45T00:00:00Z', 'x'],
+      '--now: expected an RFC 3339 time like 2026-01-01T00:00:00Z, got "2026-13-45T00:00:00Z"',
+    ],
     [['--output', 'yaml', 'x'], '--output: expected json or table, got "yaml"'],
-    [['--annotation-prefix', 'Not A Domain', 'x'], '--annotation-prefix: expected a DNS subdomain like custom-scheduling.k8s.io, got "Not A Domain"'],
+    [
+      ['--annotation-prefix', 'Not A Domain', 'x'],
+      '--annotation-prefix: expected a DNS subdomain like custom-scheduling.k8s.io, got "Not A Domain"',
+    ],
     [['--scheduler-name', '', 'x'], '--scheduler-name: must not be empty'],
     [['--scheduler-name'], '--scheduler-name: missing value'],
     [['--frobnicate', 'x'], 'unknown option --frobnicate'],
@@ -129,7 +142,10 @@ describe('plan options', () => {
 describe('plan input', () => {
   it('reports an unreadable file', async () => {
     const missing = join(dir, 'missing.json');
-    expectRejected(await run([missing]), new RegExp(`^custom-scheduler plan: ${missing}: cannot read \\(ENOENT: no such file or directory\\)\\n$`));
+    expectRejected(
+      await run([missing]),
+      new RegExp(`^custom-scheduler plan: ${missing}: cannot read \\(ENOENT: no such file or directory\\)\\n$`),
+    );
   });
 
   it('reports text that is not JSON', async () => {
@@ -143,7 +159,10 @@ describe('plan input', () => {
     ['{"items":{}}', 'items: expected a list'],
     [list({ kind: 'Pod', metadata: {} }), 'pod without metadata.name'],
     [list({ metadata: { name: 'x' }, spec: { containers: [] } }), 'items[0]: missing kind (looks like a Pod)'],
-    [list(runningPod('x', { containers: [{ name: 'c', resources: { requests: { cpu: '2x' } } }] })), 'pod default/x: spec.containers[0].resources.requests.cpu: invalid quantity "2x"'],
+    [
+      list(runningPod('x', { containers: [{ name: 'c', resources: { requests: { cpu: '2x' } } }] })),
+      'pod default/x: spec.containers[0].resources.requests.cpu: invalid quantity "2x"',
+    ],
     [list(node('n'), node('n')), 'node n: appears twice'],
     [list({ kind: 'Pod', metadata: {} }, { kind: 'Node', metadata: {} }), 'pod without metadata.name (and 1 more)'],
   ])('reports %s', async (text, error) => {
@@ -152,7 +171,10 @@ describe('plan input', () => {
   });
 
   it('names stdin as <stdin>', async () => {
-    expectRejected(await run(['-'], '{}'), 'custom-scheduler plan: <stdin>: no items (expected a List, an object with items, or one object with a kind)');
+    expectRejected(
+      await run(['-'], '{}'),
+      'custom-scheduler plan: <stdin>: no items (expected a List, an object with items, or one object with a kind)',
+    );
   });
 
   it('names the file of an object that appears in two files', async () => {
@@ -162,10 +184,20 @@ describe('plan input', () => {
   });
 
   it('concatenates the items of every file and of stdin; other kinds are ignored', async () => {
-    const nodes = await file('nodes.json', list(node('node-a'), { apiVersion: 'v1', kind: 'Service', metadata: { name: 's' } }));
-    const pdbs = await file('pdbs.json', JSON.stringify({ apiVersion: 'policy/v1', kind: 'PodDisruptionBudgetList', items: [] }));
+    const nodes = await file(
+      'nodes.json',
+      list(node('node-a'), { apiVersion: 'v1', kind: 'Service', metadata: { name: 's' } }),
+    );
+    const pdbs = await file(
+      'pdbs.json',
+      JSON.stringify({ apiVersion: 'policy/v1', kind: 'PodDisruptionBudgetList', items: [] }),
+    );
     const result = await run(['--now', '2026-01-01T00:00:00Z', nodes, '-', pdbs], list(runningPod('web')));
-    expect(result).toEqual({ code: 0, stdout: '{"bindings":[],"evictions":[],"nominations":[],"unschedulable":[]}\n', stderr: '' });
+    expect(result).toEqual({
+      code: 0,
+      stdout: '{"bindings":[],"evictions":[],"nominations":[],"unschedulable":[]}\n',
+      stderr: '',
+    });
   });
 
   it('reads one bare object', async () => {

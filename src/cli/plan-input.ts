@@ -9,7 +9,8 @@ export interface InputSource {
   readStdin(): Promise<string>;
 }
 
-export type SnapshotResult = { readonly ok: true; readonly value: Snapshot } | { readonly ok: false; readonly error: string };
+export type SnapshotResult =
+  { readonly ok: true; readonly value: Snapshot } | { readonly ok: false; readonly error: string };
 
 const STDIN = '-';
 
@@ -88,5 +89,8 @@ export async function readSnapshot(files: readonly string[], source: InputSource
     pods.push(...snapshot.pods);
     pdbs.push(...snapshot.pdbs);
   }
-  return { ok: true, value: Object.freeze({ nodes: Object.freeze(nodes), pods: Object.freeze(pods), pdbs: Object.freeze(pdbs) }) };
+  return {
+    ok: true,
+    value: Object.freeze({ nodes: Object.freeze(nodes), pods: Object.freeze(pods), pdbs: Object.freeze(pdbs) }),
+  };
 }

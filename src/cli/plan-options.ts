@@ -14,7 +14,8 @@ export interface PlanOptions {
   readonly help: boolean;
 }
 
-export type ParsedOptions = { readonly ok: true; readonly value: PlanOptions } | { readonly ok: false; readonly error: string };
+export type ParsedOptions =
+  { readonly ok: true; readonly value: PlanOptions } | { readonly ok: false; readonly error: string };
 
 export const PLAN_USAGE = `usage: custom-scheduler plan [options] FILE...
 
@@ -33,7 +34,14 @@ options:
   --help                     show this help
 `;
 
-const VALUE_OPTIONS = new Set(['--scheduler-name', '--max-pods-per-node', '--scoring', '--now', '--output', '--annotation-prefix']);
+const VALUE_OPTIONS = new Set([
+  '--scheduler-name',
+  '--max-pods-per-node',
+  '--scoring',
+  '--now',
+  '--output',
+  '--annotation-prefix',
+]);
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
 // A DNS subdomain, as Kubernetes requires for the prefix of an annotation key.
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -65,12 +73,14 @@ function apply(draft: Draft, name: string, value: string): string | undefined {
       return undefined;
     case '--now': {
       const ms = RFC3339.test(value) ? Date.parse(value) : NaN;
-      if (Number.isNaN(ms)) return `--now: expected an RFC 3339 time like 2026-01-01T00:00:00Z, got ${JSON.stringify(value)}`;
+      if (Number.isNaN(ms))
+        return `--now: expected an RFC 3339 time like 2026-01-01T00:00:00Z, got ${JSON.stringify(value)}`;
       draft.nowMs = ms;
       return undefined;
     }
     case '--output':
-      if (value !== 'json' && value !== 'table') return `--output: expected json or table, got ${JSON.stringify(value)}`;
+      if (value !== 'json' && value !== 'table')
+        return `--output: expected json or table, got ${JSON.stringify(value)}`;
       draft.output = value;
       return undefined;
     case '--annotation-prefix':

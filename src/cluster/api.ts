@@ -107,7 +107,11 @@ export function kubeClusterApi(kc: KubeConfig, options: KubeClusterApiOptions): 
         () =>
           core
             .patchNamespacedPodStatus(
-              { name: pod.name, namespace: pod.namespace, body: { status: { nominatedNodeName: node === '' ? null : node } } },
+              {
+                name: pod.name,
+                namespace: pod.namespace,
+                body: { status: { nominatedNodeName: node === '' ? null : node } },
+              },
               mergePatch,
             )
             .then(ignore),
@@ -156,7 +160,10 @@ export function kubeClusterApi(kc: KubeConfig, options: KubeClusterApiOptions): 
               body: {
                 apiVersion: 'events.k8s.io/v1',
                 kind: 'Event',
-                metadata: { name: `${event.pod.name}.${at.getTime().toString(16)}${randomSuffix()}`, namespace: event.pod.namespace },
+                metadata: {
+                  name: `${event.pod.name}.${at.getTime().toString(16)}${randomSuffix()}`,
+                  namespace: event.pod.namespace,
+                },
                 eventTime: new V1MicroTime(at.getTime()),
                 reportingController: REPORTING_CONTROLLER,
                 reportingInstance,
@@ -164,7 +171,13 @@ export function kubeClusterApi(kc: KubeConfig, options: KubeClusterApiOptions): 
                 reason: event.reason,
                 type: event.type,
                 note: event.note.slice(0, 1024),
-                regarding: { apiVersion: 'v1', kind: 'Pod', namespace: event.pod.namespace, name: event.pod.name, uid: event.pod.uid },
+                regarding: {
+                  apiVersion: 'v1',
+                  kind: 'Pod',
+                  namespace: event.pod.namespace,
+                  name: event.pod.name,
+                  uid: event.pod.uid,
+                },
               },
             })
             .then(ignore),

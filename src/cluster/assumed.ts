@@ -58,7 +58,7 @@ export class AssumedState {
    */
   reconcile(observe: (uid: string) => ObservedPod | undefined, now: number): readonly AssumedWrite[] {
     const expired: AssumedWrite[] = [];
-    for (const [kind, writes] of Object.entries(this.writes) as [AssumedKind, Map<string, AssumedWrite>][]) {
+    for (const writes of Object.values(this.writes)) {
       for (const [uid, write] of writes) {
         const pod = observe(uid);
         if (pod === undefined || confirmed(write, pod)) {

@@ -1,7 +1,8 @@
 import { ApiException } from '@kubernetes/client-node';
 import { classifyError } from './errors.js';
 
-const api = (code: number, body: unknown = ''): ApiException<unknown> => new ApiException(code, `HTTP ${code}`, body, {});
+const api = (code: number, body: unknown = ''): ApiException<unknown> =>
+  new ApiException(code, `HTTP ${code}`, body, {});
 
 describe('classifyError', () => {
   it.each([
@@ -19,7 +20,11 @@ describe('classifyError', () => {
 
   it('reads the Status message from a raw text body', () => {
     const body = JSON.stringify({ kind: 'Status', message: 'pod x is already assigned to node "n1"', code: 409 });
-    expect(classifyError(api(409, body))).toEqual({ kind: 'conflict', status: 409, message: 'pod x is already assigned to node "n1"' });
+    expect(classifyError(api(409, body))).toEqual({
+      kind: 'conflict',
+      status: 409,
+      message: 'pod x is already assigned to node "n1"',
+    });
   });
 
   it('keeps the permission named in a 403', () => {
@@ -29,7 +34,9 @@ describe('classifyError', () => {
 
   it('treats network failures and timeouts as transient', () => {
     const reset = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
-    const fetchFailed = new TypeError('fetch failed', { cause: Object.assign(new Error('connect'), { code: 'ECONNREFUSED' }) });
+    const fetchFailed = new TypeError('fetch failed', {
+      cause: Object.assign(new Error('connect'), { code: 'ECONNREFUSED' }),
+    });
     const timeout = new DOMException('timed out', 'TimeoutError');
     expect(classifyError(reset).kind).toBe('transient');
     expect(classifyError(fetchFailed).kind).toBe('transient');

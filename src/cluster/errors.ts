@@ -90,7 +90,7 @@ export function statusMessage(err: unknown): string {
   }
   if (typeof body === 'string' && body !== '') return body.slice(0, 300);
   const own = (err as { message?: unknown }).message;
-  return typeof own === 'string' ? own.split('\n')[0]! : String(err);
+  return typeof own === 'string' ? (own.split('\n')[0] ?? own) : (JSON.stringify(err) ?? 'unknown error');
 }
 
 function tryParse(text: string): unknown {

@@ -44,8 +44,8 @@ export function kubeLeaseApi(kc: KubeConfig, { name, namespace }: LeaseLocation)
     spec: {
       holderIdentity: record.holderIdentity,
       leaseDurationSeconds: record.leaseDurationSeconds,
-      acquireTime: microTime(record.acquireTime),
-      renewTime: microTime(record.renewTime),
+      ...(record.acquireTime === undefined ? {} : { acquireTime: microTime(record.acquireTime) }),
+      ...(record.renewTime === undefined ? {} : { renewTime: microTime(record.renewTime) }),
       leaseTransitions: record.leaseTransitions,
     },
   });
@@ -65,8 +65,8 @@ export function kubeLeaseApi(kc: KubeConfig, { name, namespace }: LeaseLocation)
   };
 }
 
-function microTime(at: Date | undefined): V1MicroTime | undefined {
-  return at === undefined ? undefined : new V1MicroTime(at.getTime());
+function microTime(at: Date): V1MicroTime {
+  return new V1MicroTime(at.getTime());
 }
 
 function toStored(lease: V1Lease): StoredLease {

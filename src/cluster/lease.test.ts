@@ -75,7 +75,11 @@ class FakeLeases {
       if (this.down.has(client)) throw Object.assign(new Error('service unavailable'), { code: 503 });
       return answer();
     };
-    const conflict = (): Error => Object.assign(new Error('HTTP 409'), { code: 409, body: '{"kind":"Status","message":"the object has been modified"}' });
+    const conflict = (): Error =>
+      Object.assign(new Error('HTTP 409'), {
+        code: 409,
+        body: '{"kind":"Status","message":"the object has been modified"}',
+      });
     return {
       where: 'ns/lease',
       read: () => call(() => this.stored),
@@ -89,7 +93,7 @@ class FakeLeases {
         call(() => {
           if (this.stored?.resourceVersion !== resourceVersion) throw conflict();
           this.put(record, client);
-          return this.stored!;
+          return this.stored;
         }),
     };
   }
@@ -120,7 +124,13 @@ function candidate(clock: FakeClock, leases: FakeLeases, identity: string, timin
 }
 
 function heldBy(holder: string, at: number): LeaseRecord {
-  return { holderIdentity: holder, leaseDurationSeconds: 15, acquireTime: new Date(at), renewTime: new Date(at), leaseTransitions: 3 };
+  return {
+    holderIdentity: holder,
+    leaseDurationSeconds: 15,
+    acquireTime: new Date(at),
+    renewTime: new Date(at),
+    leaseTransitions: 3,
+  };
 }
 
 const lastWriteBy = (leases: FakeLeases, who: string): Write => leases.writes.filter((w) => w.by === who).at(-1)!;
@@ -172,7 +182,11 @@ describe('LeaseElector', () => {
     await clock.advance(4_000);
     expect(b.elector.leading).toBe(true);
     expect(b.acquiredAt[0]).toBeGreaterThanOrEqual(T0 + 15_000);
-    expect(leases.stored?.record).toMatchObject({ holderIdentity: 'b', leaseTransitions: 4, acquireTime: new Date(b.acquiredAt[0]!) });
+    expect(leases.stored?.record).toMatchObject({
+      holderIdentity: 'b',
+      leaseTransitions: 4,
+      acquireTime: new Date(b.acquiredAt[0]!),
+    });
   });
 
   test('a holder that keeps writing is never taken over, even with a renewTime far in the future', async () => {
@@ -316,9 +330,18 @@ describe('timingsProblem', () => {
   test.each([
     [{ leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 2_000 }, undefined],
     [{ leaseDurationMs: 3_000, renewDeadlineMs: 2_000, retryPeriodMs: 500 }, undefined],
-    [{ leaseDurationMs: 10_000, renewDeadlineMs: 10_000, retryPeriodMs: 2_000 }, 'leaseDuration must be longer than renewDeadline'],
-    [{ leaseDurationMs: 15_000, renewDeadlineMs: 2_000, retryPeriodMs: 2_000 }, 'renewDeadline must be longer than retryPeriod'],
-    [{ leaseDurationMs: 900, renewDeadlineMs: 500, retryPeriodMs: 100 }, 'leaseDuration must be at least 1s (a Lease counts whole seconds)'],
+    [
+      { leaseDurationMs: 10_000, renewDeadlineMs: 10_000, retryPeriodMs: 2_000 },
+      'leaseDuration must be longer than renewDeadline',
+    ],
+    [
+      { leaseDurationMs: 15_000, renewDeadlineMs: 2_000, retryPeriodMs: 2_000 },
+      'renewDeadline must be longer than retryPeriod',
+    ],
+    [
+      { leaseDurationMs: 900, renewDeadlineMs: 500, retryPeriodMs: 100 },
+      'leaseDuration must be at least 1s (a Lease counts whole seconds)',
+    ],
   ])('%j', (timings, problem) => {
     expect(timingsProblem(timings)).toBe(problem);
   });

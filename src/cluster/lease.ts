@@ -61,7 +61,9 @@ export function timingsProblem({ leaseDurationMs, renewDeadlineMs, retryPeriodMs
 export class LeaseElector {
   private readonly halt = new AbortController();
   /** Settles once stop() is called. */
-  private readonly stopCalled: Promise<void> = new Promise((resolve) => this.halt.signal.addEventListener('abort', () => resolve(), { once: true }));
+  private readonly stopCalled: Promise<void> = new Promise((resolve) =>
+    this.halt.signal.addEventListener('abort', () => resolve(), { once: true }),
+  );
   private running: Promise<void> | undefined;
   private released: Promise<void> | undefined;
   private observed: StoredLease | undefined;
@@ -170,7 +172,10 @@ export class LeaseElector {
         continue;
       }
       if (attempt.kind === 'held') return `the lease is now held by ${attempt.holder}`;
-      log('warn', 'cannot renew the lease', { lease: lease.where, error: attempt.kind === 'failed' ? attempt.message : 'conflict' });
+      log('warn', 'cannot renew the lease', {
+        lease: lease.where,
+        error: attempt.kind === 'failed' ? attempt.message : 'conflict',
+      });
     }
   }
 
@@ -179,7 +184,10 @@ export class LeaseElector {
     const seq = ++this.attempts;
     this.lastAttemptStart = this.options.now();
     const timer = new AbortController();
-    const timedOut = this.wait(timeoutMs, timer.signal).then((): Attempt => ({ kind: 'failed', message: `no answer within ${timeoutMs} ms` }));
+    const timedOut = this.wait(timeoutMs, timer.signal).then((): Attempt => ({
+      kind: 'failed',
+      message: `no answer within ${timeoutMs} ms`,
+    }));
     const bounded = Promise.race([this.tryAcquireOrRenew(seq), timedOut]).finally(() => {
       timer.abort();
       this.lastAttemptEnd = this.options.now();
@@ -198,7 +206,8 @@ export class LeaseElector {
         leaseDurationSeconds: this.durationSeconds,
         acquireTime: renewing && previous.acquireTime !== undefined ? previous.acquireTime : new Date(startedAt),
         renewTime: new Date(startedAt),
-        leaseTransitions: previous === undefined ? 0 : renewing ? previous.leaseTransitions : previous.leaseTransitions + 1,
+        leaseTransitions:
+          previous === undefined ? 0 : renewing ? previous.leaseTransitions : previous.leaseTransitions + 1,
       };
     };
     try {
@@ -209,7 +218,11 @@ export class LeaseElector {
       }
       this.observe(seq, current);
       const holder = current.record.holderIdentity;
-      if (holder !== '' && holder !== identity && now() < this.observedAt + current.record.leaseDurationSeconds * 1_000) {
+      if (
+        holder !== '' &&
+        holder !== identity &&
+        now() < this.observedAt + current.record.leaseDurationSeconds * 1_000
+      ) {
         return { kind: 'held', holder };
       }
       this.observe(seq, await lease.replace(ours(current.record), current.resourceVersion));
@@ -232,14 +245,23 @@ export class LeaseElector {
     const { lease, identity, now, log, renewDeadlineMs } = this.options;
     const held = this.observed;
     if (held === undefined || held.record.holderIdentity !== identity) return;
-    const record: LeaseRecord = { ...held.record, holderIdentity: '', leaseDurationSeconds: 1, renewTime: new Date(now()) };
+    const record: LeaseRecord = {
+      ...held.record,
+      holderIdentity: '',
+      leaseDurationSeconds: 1,
+      renewTime: new Date(now()),
+    };
     const timer = new AbortController();
     try {
       const answer = lease.replace(record, held.resourceVersion).then(() => 'released' as const);
       answer.catch(() => undefined); // a late failure after the timeout is not worth a crash
       const timeout = this.wait(renewDeadlineMs, timer.signal).then(() => 'timeout' as const);
       const outcome = await Promise.race([answer, timeout]);
-      log(outcome === 'released' ? 'info' : 'warn', outcome === 'released' ? 'released the lease' : 'releasing the lease timed out', { lease: lease.where, identity });
+      log(
+        outcome === 'released' ? 'info' : 'warn',
+        outcome === 'released' ? 'released the lease' : 'releasing the lease timed out',
+        { lease: lease.where, identity },
+      );
     } catch (err) {
       // 409: the lease changed since our last renewal, so it is no longer ours to release.
       log('warn', 'could not release the lease', { lease: lease.where, identity, error: classifyError(err).message });

@@ -56,7 +56,6 @@ const settle = async (): Promise<void> => {
 };
 
 describe('Listener', () => {
-
   it('restarts a failed informer with exponential, capped backoff, then reports synced', async () => {
     const { informer, listener, delays } = setup(5);
     await listener.start(1e9);

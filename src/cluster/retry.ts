@@ -28,7 +28,9 @@ export interface CallOptions {
   readonly retryable?: (error: ClassifiedError) => boolean;
 }
 
-const ABANDONED = Symbol('abandoned');
+/** The rejection of a call given up because the pass's signal aborted (identity-compared). */
+class Abandoned extends Error {}
+const ABANDONED = new Abandoned('abandoned');
 
 export async function callWithRetry<T>(
   call: () => Promise<T>,
@@ -40,18 +42,25 @@ export async function callWithRetry<T>(
   try {
     // Once the signal aborts nothing more is sent: a pass past its deadline, or a leader
     // that lost its lease, must not keep writing.
-    const value = await backOff(() => (signal?.aborted === true ? Promise.reject(ABANDONED) : raceSignal(call(), signal)), {
-      numOfAttempts: Math.max(1, policy.attempts),
-      startingDelay: policy.initialDelayMs,
-      maxDelay: policy.maxDelayMs,
-      timeMultiple: 2,
-      jitter: 'full',
-      retry: (err: unknown) => err !== ABANDONED && signal?.aborted !== true && retryable(classifyError(err)),
-    });
+    const value = await backOff(
+      () => (signal?.aborted === true ? Promise.reject(ABANDONED) : raceSignal(call(), signal)),
+      {
+        numOfAttempts: Math.max(1, policy.attempts),
+        startingDelay: policy.initialDelayMs,
+        maxDelay: policy.maxDelayMs,
+        timeMultiple: 2,
+        jitter: 'full',
+        retry: (err: unknown) => err !== ABANDONED && signal?.aborted !== true && retryable(classifyError(err)),
+      },
+    );
     return { ok: true, value };
   } catch (err) {
     if (err === ABANDONED || signal?.aborted === true) {
-      return { ok: false, abandoned: true, error: { kind: 'transient', status: undefined, message: 'abandoned at the pass deadline' } };
+      return {
+        ok: false,
+        abandoned: true,
+        error: { kind: 'transient', status: undefined, message: 'abandoned at the pass deadline' },
+      };
     }
     return { ok: false, abandoned: false, error: classifyError(err) };
   }
@@ -74,6 +83,7 @@ function raceSignal<T>(promise: Promise<T>, signal: AbortSignal | undefined): Pr
       },
       (e: unknown) => {
         signal.removeEventListener('abort', onAbort);
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- passes the call's own failure on unchanged
         reject(e);
       },
     );

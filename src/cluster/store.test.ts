@@ -4,14 +4,31 @@ import { SchedulerStore } from './store.js';
 
 const T = Date.parse('2026-01-01T00:00:00Z');
 
-function rawPod(name: string, o: { uid?: string; nodeName?: string; scheduler?: string; ns?: string; annotations?: Record<string, string>; cpu?: string } = {}): V1Pod {
+function rawPod(
+  name: string,
+  o: {
+    uid?: string;
+    nodeName?: string;
+    scheduler?: string;
+    ns?: string;
+    annotations?: Record<string, string>;
+    cpu?: string;
+  } = {},
+): V1Pod {
   return {
     apiVersion: 'v1',
     kind: 'Pod',
-    metadata: { name, namespace: o.ns ?? 'default', uid: o.uid ?? `uid-${name}`, resourceVersion: '1', creationTimestamp: new Date(T), annotations: o.annotations },
+    metadata: {
+      name,
+      namespace: o.ns ?? 'default',
+      uid: o.uid ?? `uid-${name}`,
+      resourceVersion: '1',
+      creationTimestamp: new Date(T),
+      ...(o.annotations === undefined ? {} : { annotations: o.annotations }),
+    },
     spec: {
       schedulerName: o.scheduler ?? 'custom-scheduler',
-      nodeName: o.nodeName,
+      ...(o.nodeName === undefined ? {} : { nodeName: o.nodeName }),
       containers: [{ name: 'c', image: 'i', resources: { requests: { cpu: o.cpu ?? '1' } } }],
     },
     status: { phase: 'Pending' },
@@ -86,7 +103,11 @@ describe('SchedulerStore', () => {
 
   it('reports our pending pod that fails to convert, logs it once, and keeps the rest', () => {
     const bad = rawPod('bad', { cpu: 'lots' });
-    const { store, warnings } = setup([bad, rawPod('good'), rawPod('theirs', { scheduler: 'default-scheduler', cpu: 'x' })]);
+    const { store, warnings } = setup([
+      bad,
+      rawPod('good'),
+      rawPod('theirs', { scheduler: 'default-scheduler', cpu: 'x' }),
+    ]);
     const first = store.snapshot(T);
     store.snapshot(T + 1);
     expect(first.snapshot.pods.map((p) => p.key)).toEqual(['default/good']);
@@ -96,9 +117,12 @@ describe('SchedulerStore', () => {
   });
 
   it('leaves our pending pods of other namespaces out, but keeps bound ones (they hold capacity)', () => {
-    const { store } = setup([rawPod('a', { ns: 'other' }), rawPod('b', { ns: 'other', nodeName: 'n1' }), rawPod('c', { ns: 'mine' })], {
-      namespaces: ['mine'],
-    });
+    const { store } = setup(
+      [rawPod('a', { ns: 'other' }), rawPod('b', { ns: 'other', nodeName: 'n1' }), rawPod('c', { ns: 'mine' })],
+      {
+        namespaces: ['mine'],
+      },
+    );
     expect(store.snapshot(T).snapshot.pods.map((p) => p.key)).toEqual(['mine/c', 'other/b']);
   });
 

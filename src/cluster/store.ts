@@ -113,11 +113,16 @@ export class SchedulerStore {
       const pod = this.applyAssumed(converted.value);
       // Our pending pods outside the configured namespaces are not ours to place; bound
       // pods stay whatever their namespace, since they hold node capacity.
-      if (pod.nodeName === '' && pod.schedulerName === this.options.schedulerName && !this.inScope(pod.namespace)) continue;
+      if (pod.nodeName === '' && pod.schedulerName === this.options.schedulerName && !this.inScope(pod.namespace))
+        continue;
       pods.push(pod);
       infos.set(key, { ref, scheduled: scheduledCondition(raw) });
     }
-    const nodes = this.convertAll(this.sources.nodes(), this.options.converters.node, (n) => `node ${n.metadata?.name ?? ''}`);
+    const nodes = this.convertAll(
+      this.sources.nodes(),
+      this.options.converters.node,
+      (n) => `node ${n.metadata?.name ?? ''}`,
+    );
     const pdbs = this.convertAll(
       this.sources.pdbs(),
       this.options.converters.pdb,
@@ -159,7 +164,11 @@ export class SchedulerStore {
     );
   }
 
-  private convertAll<R extends object, T>(raws: readonly R[], convert: (r: R) => Converted<T>, label: (r: R) => string): T[] {
+  private convertAll<R extends object, T>(
+    raws: readonly R[],
+    convert: (r: R) => Converted<T>,
+    label: (r: R) => string,
+  ): T[] {
     const out: T[] = [];
     for (const raw of raws) {
       const c = this.convert(raw, convert, label(raw));

@@ -78,15 +78,29 @@ function cluster(seed: number): Snapshot {
   }
   const pdbs =
     r() < 0.3
-      ? [{ namespace: 'default', name: 'db', selector: { matchLabels: { app: 'db' }, matchExpressions: [] }, disruptionsAllowed: int(0, 1), disruptedPods: new Set<string>() }]
+      ? [
+          {
+            namespace: 'default',
+            name: 'db',
+            selector: { matchLabels: { app: 'db' }, matchExpressions: [] },
+            disruptionsAllowed: int(0, 1),
+            disruptedPods: new Set<string>(),
+          },
+        ]
       : [];
   return { nodes, pods, pdbs };
 }
 
 const isPending = (p: Pod): boolean =>
-  p.schedulerName === 'custom-scheduler' && p.nodeName === '' && p.phase === 'Pending' && p.deletionTime === undefined && !p.schedulingGated;
+  p.schedulerName === 'custom-scheduler' &&
+  p.nodeName === '' &&
+  p.phase === 'Pending' &&
+  p.deletionTime === undefined &&
+  !p.schedulingGated;
 const gangOf = (p: Pod): string | undefined =>
-  p.schedulerName === 'custom-scheduler' && p.annotations[GROUP] !== undefined ? `${p.namespace}/${p.annotations[GROUP]}` : undefined;
+  p.schedulerName === 'custom-scheduler' && p.annotations[GROUP] !== undefined
+    ? `${p.namespace}/${p.annotations[GROUP]}`
+    : undefined;
 
 function check(s: Snapshot, plan: Plan, c: PlanConfig): void {
   const byKey = new Map(s.pods.map((p) => [p.key, p]));
@@ -94,11 +108,17 @@ function check(s: Snapshot, plan: Plan, c: PlanConfig): void {
   const gangPriority = new Map<string, number>();
   for (const p of s.pods) {
     const g = gangOf(p);
-    if (g !== undefined && p.deletionTime === undefined && p.phase !== 'Failed') gangPriority.set(g, Math.max(gangPriority.get(g) ?? -Infinity, p.priority));
+    if (g !== undefined && p.deletionTime === undefined && p.phase !== 'Failed')
+      gangPriority.set(g, Math.max(gangPriority.get(g) ?? -Infinity, p.priority));
   }
   // 1. Every pending pod of ours appears exactly once; nothing else appears.
   const listed = [...plan.bindings, ...plan.nominations, ...plan.unschedulable].map((e) => e.pod).sort();
-  expect(listed).toEqual(s.pods.filter(isPending).map((p) => p.key).sort());
+  expect(listed).toEqual(
+    s.pods
+      .filter(isPending)
+      .map((p) => p.key)
+      .sort(),
+  );
 
   // 2. Bindings never overcommit a node (pods already there, terminating ones included).
   const priority = (p: Pod): number => gangPriority.get(gangOf(p) ?? '') ?? p.priority;
@@ -115,10 +135,10 @@ function check(s: Snapshot, plan: Plan, c: PlanConfig): void {
       }
     }
     expect(all.length).toBeLessThanOrEqual(n.allocatablePods);
-    if (c.maxPodsPerNode > 0) expect(all.filter((p) => p.schedulerName === c.schedulerName).length).toBeLessThanOrEqual(c.maxPodsPerNode);
+    if (c.maxPodsPerNode > 0)
+      expect(all.filter((p) => p.schedulerName === c.schedulerName).length).toBeLessThanOrEqual(c.maxPodsPerNode);
     expect(n.ready && !n.unschedulable).toBe(true);
   }
-
 
   // 3. Victims: bound, alive, strictly lower priority than their preemptor, never its gang-mate,
   //    evicted once, and only for a preemptor that is nominated in this plan.
@@ -142,22 +162,36 @@ function check(s: Snapshot, plan: Plan, c: PlanConfig): void {
     n !== undefined &&
     n.ready &&
     !n.unschedulable &&
-    n.taints.every((t) => t.effect === 'PreferNoSchedule' || p.tolerations.some((tol) => tol.operator === 'Exists' && (tol.key === '' || tol.key === t.key)));
+    n.taints.every(
+      (t) =>
+        t.effect === 'PreferNoSchedule' ||
+        p.tolerations.some((tol) => tol.operator === 'Exists' && (tol.key === '' || tol.key === t.key)),
+    );
   for (const e of plan.evictions) {
     const by = byKey.get(e.preemptor)!;
-    const waiting = accepts(by, s.nodes.find((n) => n.name === by.nominatedNodeName)) && s.pods.some(
-      (v) =>
-        v.nodeName === by.nominatedNodeName &&
-        v.deletionTime !== undefined &&
-        priority(v) < priority(by) &&
-        v.deletionTime + c.nominationTimeoutMs > NOW,
-    );
+    const waiting =
+      accepts(
+        by,
+        s.nodes.find((n) => n.name === by.nominatedNodeName),
+      ) &&
+      s.pods.some(
+        (v) =>
+          v.nodeName === by.nominatedNodeName &&
+          v.deletionTime !== undefined &&
+          priority(v) < priority(by) &&
+          v.deletionTime + c.nominationTimeoutMs > NOW,
+      );
     expect(waiting).toBe(false);
   }
 
   // 3c. Pods go only to nodes they may use: ready, not cordoned, hard taints tolerated.
   for (const { pod: key, node: name } of [...plan.bindings, ...plan.nominations]) {
-    expect(accepts(byKey.get(key)!, s.nodes.find((x) => x.name === name))).toBe(true);
+    expect(
+      accepts(
+        byKey.get(key)!,
+        s.nodes.find((x) => x.name === name),
+      ),
+    ).toBe(true);
   }
 
   // 4. Gangs are all or nothing: members placed in this plan reach the quorum, or none is placed.
@@ -165,13 +199,19 @@ function check(s: Snapshot, plan: Plan, c: PlanConfig): void {
   const gangs = new Map<string, Pod[]>();
   for (const p of s.pods) {
     const g = gangOf(p);
-    if (g !== undefined && p.deletionTime === undefined && p.phase !== 'Failed') gangs.set(g, [...(gangs.get(g) ?? []), p]);
+    if (g !== undefined && p.deletionTime === undefined && p.phase !== 'Failed')
+      gangs.set(g, [...(gangs.get(g) ?? []), p]);
   }
   for (const members of gangs.values()) {
-    const explicit = members.map((m) => m.annotations['custom-scheduling.k8s.io/min-available']).filter((v) => v !== undefined).map(Number);
+    const explicit = members
+      .map((m) => m.annotations['custom-scheduling.k8s.io/min-available'])
+      .filter((v) => v !== undefined)
+      .map(Number);
     const quorum = explicit.length > 0 ? Math.max(...explicit) : members.length;
     const placed = members.filter((m) => m.nodeName !== '' || m.phase === 'Succeeded').length;
-    const placedNow = members.filter((m) => plan.bindings.some((b) => b.pod === m.key) || plan.nominations.some((n) => n.pod === m.key)).length;
+    const placedNow = members.filter(
+      (m) => plan.bindings.some((b) => b.pod === m.key) || plan.nominations.some((n) => n.pod === m.key),
+    ).length;
     if (placedNow > 0) expect(placed + placedNow).toBeGreaterThanOrEqual(quorum);
     const live = members.filter((m) => m.nodeName !== '' && m.phase !== 'Succeeded');
     const evicted = live.filter((m) => victims.includes(m.key)).length;
@@ -193,7 +233,7 @@ describe('plan invariants on random clusters', () => {
         check(s, plan, c);
         expect(JSON.stringify(planCycle(s, c, NOW))).toBe(JSON.stringify(plan));
       } catch (err) {
-        throw new Error(`seed ${seed}: ${err instanceof Error ? err.message : String(err)}`);
+        throw new Error(`seed ${seed}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
       }
     }
   });

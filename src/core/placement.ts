@@ -32,8 +32,17 @@ export function shapeOf(f: PodFacts): string {
     const p = f.pod;
     const r = p.requests;
     shape = JSON.stringify([
-      f.priority, f.ours, p.nominatedNodeName, r.cpu, r.memory, r.ephemeralStorage, [...r.scalar],
-      p.nodeSelector, p.requiredAffinity ?? null, p.tolerations, f.ports,
+      f.priority,
+      f.ours,
+      p.nominatedNodeName,
+      r.cpu,
+      r.memory,
+      r.ephemeralStorage,
+      [...r.scalar],
+      p.nodeSelector,
+      p.requiredAffinity ?? null,
+      p.tolerations,
+      f.ports,
     ]);
     shapes.set(f, shape);
   }
@@ -55,8 +64,7 @@ export function feasibleNodesToFind(nodeCount: number, percentage: number): numb
 
 export function checkNode(search: Search, f: PodFacts, ns: NodeState): Rejection | undefined {
   return (
-    checkStatic(f, ns.node) ??
-    checkCapacity(f, search.state.usageFor(f, ns), ns.node, search.config.maxPodsPerNode)
+    checkStatic(f, ns.node) ?? checkCapacity(f, search.state.usageFor(f, ns), ns.node, search.config.maxPodsPerNode)
   );
 }
 

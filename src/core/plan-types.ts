@@ -55,11 +55,7 @@ export interface Nomination {
  * Why a pod stays pending. `Unschedulable` is kube-scheduler's reason; the others
  * tell the runtime and the user which of our rules held the pod back.
  */
-export type PendingReason =
-  | 'Unschedulable'
-  | 'InvalidAnnotation'
-  | 'GangWaiting'
-  | 'GangUnschedulable';
+export type PendingReason = 'Unschedulable' | 'InvalidAnnotation' | 'GangWaiting' | 'GangUnschedulable';
 
 export interface Unschedulable {
   readonly pod: string;

@@ -39,7 +39,10 @@ describe('victims on a node', () => {
   });
 
   it('never evicts a terminating pod again but counts its resources as soon free', () => {
-    const s = snap([node('a', { cpu: 1 })], [pod('going', { nodeName: 'a', deletionTime: NOW - 1000 }), pod('p', { priority: 5 })]);
+    const s = snap(
+      [node('a', { cpu: 1 })],
+      [pod('going', { nodeName: 'a', deletionTime: NOW - 1000 }), pod('p', { priority: 5 })],
+    );
     const p = plan(s);
     expect(p.evictions).toEqual([]);
     expect(p.nominations).toEqual([{ pod: 'default/p', node: 'a' }]);
@@ -89,7 +92,12 @@ describe('nominations', () => {
       ],
     );
     const p = plan(s);
-    expect(p).toEqual({ bindings: [], evictions: [], nominations: [{ pod: 'default/p', node: 'a' }], unschedulable: [] });
+    expect(p).toEqual({
+      bindings: [],
+      evictions: [],
+      nominations: [{ pod: 'default/p', node: 'a' }],
+      unschedulable: [],
+    });
   });
 
   it('drops a nomination whose victims outlive the timeout and plans afresh', () => {
@@ -150,7 +158,9 @@ describe('gang-aware preemption', () => {
   ];
 
   it('takes a running gang at its quorum whole, never half of it', () => {
-    const p = plan(snap([node('a', { cpu: 1 }), node('b', { cpu: 1 })], [...gangPods(), pod('high', { priority: 10 })]));
+    const p = plan(
+      snap([node('a', { cpu: 1 }), node('b', { cpu: 1 })], [...gangPods(), pod('high', { priority: 10 })]),
+    );
     expect(evicted(p)).toEqual(['default/g-0', 'default/g-1']);
     expect(p.nominations).toEqual([{ pod: 'default/high', node: 'a' }]);
   });
@@ -191,12 +201,20 @@ describe('gang-aware preemption', () => {
     const p = plan(snap(nodes, pods));
     expect(p.evictions).toEqual([]);
     expect(p.nominations).toEqual([]);
-    expect(p.unschedulable.map((u) => u.reason)).toEqual(['GangUnschedulable', 'GangUnschedulable', 'GangUnschedulable']);
+    expect(p.unschedulable.map((u) => u.reason)).toEqual([
+      'GangUnschedulable',
+      'GangUnschedulable',
+      'GangUnschedulable',
+    ]);
   });
 
   it('a preempting gang nominates all its members, even those that fit without evictions', () => {
     const nodes = [node('a', { cpu: 1 }), node('b', { cpu: 1 })];
-    const pods = [pod('low', { nodeName: 'a', priority: 1 }), pod('h-0', { group: 'h', priority: 10 }), pod('h-1', { group: 'h', priority: 10 })];
+    const pods = [
+      pod('low', { nodeName: 'a', priority: 1 }),
+      pod('h-0', { group: 'h', priority: 10 }),
+      pod('h-1', { group: 'h', priority: 10 }),
+    ];
     const p = plan(snap(nodes, pods));
     expect(evicted(p)).toEqual(['default/low']);
     expect(p.bindings).toEqual([]);
@@ -246,8 +264,13 @@ describe('gang-aware preemption', () => {
 
   it('a nominated gang is bound whole once its victims are gone, and waits while they terminate', () => {
     const nodes = [node('a', { cpu: 1 }), node('b', { cpu: 1 })];
-    const members = [pod('h-0', { group: 'h', priority: 10, nominatedNodeName: 'b' }), pod('h-1', { group: 'h', priority: 10, nominatedNodeName: 'a' })];
-    const waiting = plan(snap(nodes, [pod('low', { nodeName: 'a', priority: 1, deletionTime: NOW - 1000 }), ...members]));
+    const members = [
+      pod('h-0', { group: 'h', priority: 10, nominatedNodeName: 'b' }),
+      pod('h-1', { group: 'h', priority: 10, nominatedNodeName: 'a' }),
+    ];
+    const waiting = plan(
+      snap(nodes, [pod('low', { nodeName: 'a', priority: 1, deletionTime: NOW - 1000 }), ...members]),
+    );
     expect(waiting.bindings).toEqual([]);
     expect(waiting.evictions).toEqual([]);
     expect(waiting.nominations).toHaveLength(2);

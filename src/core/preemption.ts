@@ -146,7 +146,7 @@ export function choosePreemption(
   const { state } = ctx.search;
   const total = state.nodes.length;
   let runs = ctx.dryRuns.get(shape);
-  if (runs === undefined) ctx.dryRuns.set(shape, (runs = new Map()));
+  if (runs === undefined) ctx.dryRuns.set(shape, (runs = new Map<NodeState, DryRun>()));
   const dryRun = (ns: NodeState): VictimChoice | undefined => {
     const known = runs.get(ns);
     if (known !== undefined && known.version === ns.version && known.sharedVersion === state.sharedVersion) {

@@ -18,7 +18,9 @@ const files = sources(coreDir);
 
 describe('src/core purity', () => {
   it('finds the planner sources', () => {
-    expect(files.map((f) => relative(coreDir, f))).toEqual(expect.arrayContaining(['plan.ts', 'model.ts', 'filters/fit.ts']));
+    expect(files.map((f) => relative(coreDir, f))).toEqual(
+      expect.arrayContaining(['plan.ts', 'model.ts', 'filters/fit.ts']),
+    );
   });
 
   it.each(files.map((f) => [relative(coreDir, f), f]))('%s imports only src/core', (_name, file) => {
@@ -30,8 +32,13 @@ describe('src/core purity', () => {
     }
   });
 
-  it.each(files.map((f) => [relative(coreDir, f), f]))('%s reads no clock, randomness, environment or I/O', (_name, file) => {
-    const text = readFileSync(file, 'utf8').replace(/\/\/.*$/gm, '');
-    expect(text).not.toMatch(/\bDate\.now\b|\bnew Date\b|\bMath\.random\b|\bprocess\.|\bperformance\.|\bsetTimeout\b|\bsetInterval\b|\brequire\(/);
-  });
+  it.each(files.map((f) => [relative(coreDir, f), f]))(
+    '%s reads no clock, randomness, environment or I/O',
+    (_name, file) => {
+      const text = readFileSync(file, 'utf8').replace(/\/\/.*$/gm, '');
+      expect(text).not.toMatch(
+        /\bDate\.now\b|\bnew Date\b|\bMath\.random\b|\bprocess\.|\bperformance\.|\bsetTimeout\b|\bsetInterval\b|\brequire\(/,
+      );
+    },
+  );
 });

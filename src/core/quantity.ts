@@ -116,7 +116,8 @@ function scaledCeil(q: Quantity, shift: number): number {
   let scaled: bigint;
   if (exponent >= 0) {
     // Avoid building 10^exponent for absurd exponents: 10^16 is already past the clamp.
-    if (magnitude.toString().length - 1 + exponent >= 16) return negative ? -Number.MAX_SAFE_INTEGER : Number.MAX_SAFE_INTEGER;
+    if (magnitude.toString().length - 1 + exponent >= 16)
+      return negative ? -Number.MAX_SAFE_INTEGER : Number.MAX_SAFE_INTEGER;
     scaled = magnitude * 10n ** BigInt(exponent);
   } else {
     const divisor = 10n ** BigInt(-exponent);

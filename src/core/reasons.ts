@@ -36,7 +36,10 @@ export class ReasonTally {
 
   /** `3 Insufficient cpu, 2 node(s) had ...`, entries sorted as strings (kube-scheduler's order). */
   summary(): string {
-    return [...this.counts].map(([r, n]) => `${n} ${r}`).sort().join(', ');
+    return [...this.counts]
+      .map(([r, n]) => `${n} ${r}`)
+      .sort()
+      .join(', ');
   }
 }
 

@@ -37,7 +37,7 @@ export class Usage {
     if (ours) this.ourPods += sign;
     for (const p of ports) {
       let ips = this.ports.get(p.slot);
-      if (ips === undefined) this.ports.set(p.slot, (ips = new Map()));
+      if (ips === undefined) this.ports.set(p.slot, (ips = new Map<string, number>()));
       const n = (ips.get(p.ip) ?? 0) + sign;
       if (n <= 0) ips.delete(p.ip);
       else ips.set(p.ip, n);

@@ -46,7 +46,10 @@ function normalise(raw: readonly number[], reverse: boolean): number[] {
 export function pickBest(f: PodFacts, candidates: readonly Candidate[], clusterHasSoftTaints: boolean): NodeState {
   const total = candidates.map((c) => c.resource);
   if (f.pod.preferredAffinity.length > 0) {
-    const affinity = normalise(candidates.map((c) => preferredAffinityWeight(f.pod, c.ns.node)), false);
+    const affinity = normalise(
+      candidates.map((c) => preferredAffinityWeight(f.pod, c.ns.node)),
+      false,
+    );
     affinity.forEach((s, i) => (total[i]! += 2 * s));
   }
   if (clusterHasSoftTaints) {
@@ -58,7 +61,8 @@ export function pickBest(f: PodFacts, candidates: readonly Candidate[], clusterH
   }
   let best = 0;
   for (let i = 1; i < candidates.length; i++) {
-    const better = total[i]! > total[best]! || (total[i] === total[best] && candidates[i]!.ns.index < candidates[best]!.ns.index);
+    const better =
+      total[i]! > total[best]! || (total[i] === total[best] && candidates[i]!.ns.index < candidates[best]!.ns.index);
     if (better) best = i;
   }
   return candidates[best]!.ns;

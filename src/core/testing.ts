@@ -7,7 +7,12 @@ const GiB = 1024 ** 3;
 export const T0 = Date.parse('2026-01-01T00:00:00Z');
 
 export function res(cpu: number, memoryGiB = 0, scalar: Record<string, number> = {}): Resources {
-  return { cpu: Math.round(cpu * 1000), memory: memoryGiB * GiB, ephemeralStorage: 0, scalar: new Map(Object.entries(scalar)) };
+  return {
+    cpu: Math.round(cpu * 1000),
+    memory: memoryGiB * GiB,
+    ephemeralStorage: 0,
+    scalar: new Map(Object.entries(scalar)),
+  };
 }
 
 export interface NodeOptions {
@@ -33,13 +38,14 @@ export function node(name: string, o: NodeOptions = {}): Node {
   };
 }
 
-export type PodOptions = Partial<Omit<Pod, 'key' | 'name' | 'requests'>> & {
-  cpu?: number;
-  memory?: number;
-  scalar?: Record<string, number>;
-  group?: string;
-  minAvailable?: string;
-  age?: number; // seconds after T0 the pod was created
+/** Every field may be left out or given as undefined (tests build options from conditions). */
+export type PodOptions = { [K in keyof Omit<Pod, 'key' | 'name' | 'requests'>]?: Pod[K] | undefined } & {
+  cpu?: number | undefined;
+  memory?: number | undefined;
+  scalar?: Record<string, number> | undefined;
+  group?: string | undefined;
+  minAvailable?: string | undefined;
+  age?: number | undefined; // seconds after T0 the pod was created
 };
 
 export function pod(name: string, o: PodOptions = {}): Pod {
@@ -73,7 +79,11 @@ export function pod(name: string, o: PodOptions = {}): Pod {
   };
 }
 
-export function pdb(name: string, matchLabels: Record<string, string>, disruptionsAllowed: number): PodDisruptionBudget {
+export function pdb(
+  name: string,
+  matchLabels: Record<string, string>,
+  disruptionsAllowed: number,
+): PodDisruptionBudget {
   return {
     namespace: 'default',
     name,

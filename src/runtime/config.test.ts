@@ -25,7 +25,12 @@ describe('loadConfig', () => {
       CUSTOM_SCHEDULER_INTERVAL: '2s',
       CUSTOM_SCHEDULER_MAX_PODS_PER_NODE: '1',
     });
-    expect(r.kind === 'config' && r.config).toMatchObject({ intervalMs: 500, preemption: false, namespaces: ['a', 'b'], maxPodsPerNode: 1 });
+    expect(r.kind === 'config' && r.config).toMatchObject({
+      intervalMs: 500,
+      preemption: false,
+      namespaces: ['a', 'b'],
+      maxPodsPerNode: 1,
+    });
   });
 
   it.each([
@@ -41,7 +46,7 @@ describe('loadConfig', () => {
     expect(r.kind === 'error' && r.message).toContain(setting);
   });
 
-  it('has kube-scheduler\'s lease timings by default, and reads the lease settings', () => {
+  it("has kube-scheduler's lease timings by default, and reads the lease settings", () => {
     const r = load([]);
     expect(r.kind === 'config' && r.config.lease).toEqual({
       name: 'custom-scheduler',
@@ -50,7 +55,19 @@ describe('loadConfig', () => {
       renewDeadlineMs: 10_000,
       retryPeriodMs: 2_000,
     });
-    const custom = load(['--leader-election', '--lease-name', 'batch', '--lease-namespace', 'ops', '--lease-duration', '3s', '--renew-deadline', '2s', '--retry-period', '500ms']);
+    const custom = load([
+      '--leader-election',
+      '--lease-name',
+      'batch',
+      '--lease-namespace',
+      'ops',
+      '--lease-duration',
+      '3s',
+      '--renew-deadline',
+      '2s',
+      '--retry-period',
+      '500ms',
+    ]);
     expect(custom.kind === 'config' && custom.config).toMatchObject({
       leaderElection: true,
       lease: { name: 'batch', namespace: 'ops', leaseDurationMs: 3_000, renewDeadlineMs: 2_000, retryPeriodMs: 500 },
@@ -75,7 +92,28 @@ describe('loadConfig', () => {
   it('lists every setting in --help', () => {
     const r = load(['--help']);
     expect(r.kind).toBe('help');
-    for (const flag of ['--interval', '--scheduler-name', '--namespaces', '--preemption', '--max-pods-per-node', '--scoring', '--bind-concurrency', '--retry-attempts', '--nomination-timeout', '--log-level', '--log-format', '--http-port', '--leader-election', '--lease-name', '--lease-namespace', '--lease-duration', '--renew-deadline', '--retry-period', '--dry-run', '--annotation-prefix']) {
+    for (const flag of [
+      '--interval',
+      '--scheduler-name',
+      '--namespaces',
+      '--preemption',
+      '--max-pods-per-node',
+      '--scoring',
+      '--bind-concurrency',
+      '--retry-attempts',
+      '--nomination-timeout',
+      '--log-level',
+      '--log-format',
+      '--http-port',
+      '--leader-election',
+      '--lease-name',
+      '--lease-namespace',
+      '--lease-duration',
+      '--renew-deadline',
+      '--retry-period',
+      '--dry-run',
+      '--annotation-prefix',
+    ]) {
       expect(r.kind === 'help' && r.text).toContain(flag);
     }
   });

@@ -80,17 +80,20 @@ function addFormats(): void {
     'port-or-off': intFormat('port-or-off', 0, 65_535, 'a port number (1-65535) or 0 for none'),
     'ip-address': {
       validate: (v: unknown) => {
-        if (typeof v !== 'string' || isIP(v) === 0) throw new Error('must be an IP address such as 127.0.0.1 or 0.0.0.0');
+        if (typeof v !== 'string' || isIP(v) === 0)
+          throw new Error('must be an IP address such as 127.0.0.1 or 0.0.0.0');
       },
     },
     'lease-name': {
       validate: (v: unknown) => {
-        if (typeof v !== 'string' || v.length > 253 || !DNS_SUBDOMAIN.test(v)) throw new Error('must be a DNS subdomain such as custom-scheduler');
+        if (typeof v !== 'string' || v.length > 253 || !DNS_SUBDOMAIN.test(v))
+          throw new Error('must be a DNS subdomain such as custom-scheduler');
       },
     },
     'namespace-or-auto': {
       validate: (v: unknown) => {
-        if (typeof v !== 'string' || (v !== '' && (v.length > 63 || !DNS_LABEL.test(v)))) throw new Error('must be a namespace name, or empty for the pod\'s own');
+        if (typeof v !== 'string' || (v !== '' && (v.length > 63 || !DNS_LABEL.test(v))))
+          throw new Error("must be a namespace name, or empty for the pod's own");
       },
     },
     'label-value': {
@@ -102,7 +105,8 @@ function addFormats(): void {
     },
     'annotation-prefix': {
       validate: (v: unknown) => {
-        if (typeof v !== 'string' || v.length > 253 || !DNS_SUBDOMAIN.test(v)) throw new Error('must be a DNS subdomain such as custom-scheduling.k8s.io');
+        if (typeof v !== 'string' || v.length > 253 || !DNS_SUBDOMAIN.test(v))
+          throw new Error('must be a DNS subdomain such as custom-scheduling.k8s.io');
       },
     },
     'namespace-list': {
@@ -115,8 +119,8 @@ function addFormats(): void {
           : v,
       validate: (v: unknown) => {
         if (!Array.isArray(v)) throw new Error('must be a comma-separated list of namespaces');
-        const bad = v.find((n) => typeof n !== 'string' || n.length > 63 || !DNS_LABEL.test(n));
-        if (bad !== undefined) throw new Error(`must be namespace names; "${String(bad)}" is not one`);
+        const bad: unknown = v.find((n: unknown) => typeof n !== 'string' || n.length > 63 || !DNS_LABEL.test(n));
+        if (bad !== undefined) throw new Error(`must be namespace names; ${JSON.stringify(bad)} is not one`);
       },
     },
   });
@@ -134,7 +138,7 @@ export function loadConfig({ args, env }: LoadOptions): ConfigResult {
   const unknown = unknownFlag(args);
   if (unknown !== undefined) return { kind: 'error', message: `unknown option ${unknown} (see --help)` };
   try {
-    const conf = convict<RawSettings>(CONVICT_SCHEMA, { args: [...args], env: { ...env } as NodeJS.ProcessEnv });
+    const conf = convict<RawSettings>(CONVICT_SCHEMA, { args: [...args], env: { ...env } });
     const file = flagValue(args, 'config') ?? env['CUSTOM_SCHEDULER_CONFIG'];
     if (file !== undefined && file !== '') {
       let parsed: unknown;
@@ -175,7 +179,11 @@ function toConfig(s: RawSettings): SchedulerConfig {
     passTimeoutMs: s.passTimeout,
     namespaces: Object.freeze([...s.namespaces]),
     bindConcurrency: s.bindConcurrency,
-    retry: Object.freeze({ attempts: s.retryAttempts, initialDelayMs: s.retryInitialDelay, maxDelayMs: s.retryMaxDelay }),
+    retry: Object.freeze({
+      attempts: s.retryAttempts,
+      initialDelayMs: s.retryInitialDelay,
+      maxDelayMs: s.retryMaxDelay,
+    }),
     assumeTtlMs: s.assumeTtl,
     gangBindTimeoutMs: s.gangBindTimeout,
     watchRestartMaxDelayMs: s.watchRestartMaxDelay,
@@ -207,7 +215,10 @@ function knownFlags(): Set<string> {
 
 function unknownFlag(args: readonly string[]): string | undefined {
   const known = knownFlags();
-  return args.find((a) => a.startsWith('--') && !known.has(a.slice(2).split('=')[0]!)) ?? args.find((a) => !a.startsWith('-') && !isFlagValue(args, a));
+  return (
+    args.find((a) => a.startsWith('--') && !known.has(a.slice(2).split('=')[0]!)) ??
+    args.find((a) => !a.startsWith('-') && !isFlagValue(args, a))
+  );
 }
 
 function isFlagValue(args: readonly string[], value: string): boolean {

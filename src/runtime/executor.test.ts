@@ -9,7 +9,9 @@ import { silentLogger } from './log.js';
 const T = 1_000;
 
 function input(...names: string[]): PassInput {
-  const pods = new Map<string, PodInfo>(names.map((n) => [`ns/${n}`, { ref: { namespace: 'ns', name: n, uid: `u-${n}` }, scheduled: undefined }]));
+  const pods = new Map<string, PodInfo>(
+    names.map((n) => [`ns/${n}`, { ref: { namespace: 'ns', name: n, uid: `u-${n}` }, scheduled: undefined }]),
+  );
   return { snapshot: { nodes: [], pods: [], pdbs: [] }, pods, rejected: [] };
 }
 
@@ -63,7 +65,11 @@ describe('executePlan', () => {
 
   it('keeps a victim whose eviction a PDB refused (429): not assumed gone', async () => {
     const api = new FakeApi();
-    api.failures.set('evict:ns/low', { kind: 'transient', status: 429, message: 'Cannot evict pod as it would violate the pod disruption budget.' });
+    api.failures.set('evict:ns/low', {
+      kind: 'transient',
+      status: 429,
+      message: 'Cannot evict pod as it would violate the pod disruption budget.',
+    });
     const assumed = new Assumed();
     const report = await executePlan(
       plan({ evictions: [{ pod: 'ns/low', node: 'n1', preemptor: 'ns/high' }] }),

@@ -39,8 +39,19 @@ export interface ExecutionReport {
   readonly nominations: readonly WriteReport[];
 }
 
-export async function executePlan(plan: Plan, input: PassInput, deps: ExecutorDeps, signal: AbortSignal, now: number): Promise<ExecutionReport> {
-  const write = async (kind: AssumedKind, pod: string, node: string, call: (ref: PodRef) => Promise<CallOutcome<void>>): Promise<WriteReport> => {
+export async function executePlan(
+  plan: Plan,
+  input: PassInput,
+  deps: ExecutorDeps,
+  signal: AbortSignal,
+  now: number,
+): Promise<ExecutionReport> {
+  const write = async (
+    kind: AssumedKind,
+    pod: string,
+    node: string,
+    call: (ref: PodRef) => Promise<CallOutcome<void>>,
+  ): Promise<WriteReport> => {
     const ref = input.pods.get(pod)?.ref;
     if (ref === undefined) return { pod, node, result: 'failed' }; // not in the snapshot: cannot happen for a sane plan
     deps.assumed.assume(kind, ref, node, now);
@@ -55,7 +66,9 @@ export async function executePlan(plan: Plan, input: PassInput, deps: ExecutorDe
     ...(await write('eviction', e.pod, e.node, (ref) => deps.api.evict(ref, signal))),
     preemptor: e.preemptor,
   }));
-  const bindings = await mapLimit(plan.bindings, deps.concurrency, (b) => write('bind', b.pod, b.node, (ref) => deps.api.bind(ref, b.node, signal)));
+  const bindings = await mapLimit(plan.bindings, deps.concurrency, (b) =>
+    write('bind', b.pod, b.node, (ref) => deps.api.bind(ref, b.node, signal)),
+  );
   const nominations = await mapLimit(plan.nominations, deps.concurrency, (n) =>
     write('nomination', n.pod, n.node, (ref) => deps.api.nominate(ref, n.node, signal)),
   );
@@ -89,7 +102,10 @@ function interpret(kind: AssumedKind, pod: string, node: string, outcome: CallOu
       return 'failed';
     case 'transient':
       if (kind === 'eviction' && error.status === 429) {
-        log.info(`eviction of ${pod} refused by a PodDisruptionBudget; the victim stays, the preemptor retries later`, fields);
+        log.info(
+          `eviction of ${pod} refused by a PodDisruptionBudget; the victim stays, the preemptor retries later`,
+          fields,
+        );
       } else {
         log.warn(`${kind} of ${pod} failed after retries`, fields);
       }

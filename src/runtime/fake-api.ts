@@ -35,7 +35,8 @@ export class FakeApi implements ClusterApi {
     this.calls.push({ op, pod: key, detail });
     const failure = this.failures.get(`${op}:${key}`);
     if (failure === undefined) return { ok: true, value: undefined };
-    if (failure === 'abandon') return { ok: false, abandoned: true, error: { kind: 'transient', status: undefined, message: 'abandoned' } };
+    if (failure === 'abandon')
+      return { ok: false, abandoned: true, error: { kind: 'transient', status: undefined, message: 'abandoned' } };
     return { ok: false, abandoned: false, error: failure };
   }
 }

@@ -42,6 +42,9 @@ describe('Feedback', () => {
       input(),
       signal,
     );
-    expect(api.calls.map((c) => c.detail)).toEqual(['Scheduled: Successfully assigned ns/p to n1', 'Preempted: Preempted by ns/high on node n1']);
+    expect(api.calls.map((c) => c.detail)).toEqual([
+      'Scheduled: Successfully assigned ns/p to n1',
+      'Preempted: Preempted by ns/high on node n1',
+    ]);
   });
 });

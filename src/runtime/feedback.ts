@@ -30,19 +30,37 @@ export class Feedback {
     for (const b of report.bindings) {
       const ref = input.pods.get(b.pod)?.ref;
       if (b.result === 'done' && ref !== undefined) {
-        events.push({ ref, reason: 'Scheduled', action: 'Binding', note: `Successfully assigned ${b.pod} to ${b.node}` });
+        events.push({
+          ref,
+          reason: 'Scheduled',
+          action: 'Binding',
+          note: `Successfully assigned ${b.pod} to ${b.node}`,
+        });
         this.written.delete(ref.uid);
       }
     }
     for (const e of report.evictions) {
       const ref = input.pods.get(e.pod)?.ref;
       if (e.result === 'done' && ref !== undefined) {
-        events.push({ ref, reason: 'Preempted', action: 'Preempting', note: `Preempted by ${e.preemptor} on node ${e.node}` });
+        events.push({
+          ref,
+          reason: 'Preempted',
+          action: 'Preempting',
+          note: `Preempted by ${e.preemptor} on node ${e.node}`,
+        });
       }
     }
     await mapLimit(events, this.concurrency, async (e) => {
-      const outcome = await this.api.recordEvent({ pod: e.ref, type: 'Normal', reason: e.reason, action: e.action, note: e.note }, signal);
-      if (!outcome.ok) this.log.debug('event not recorded', { pod: `${e.ref.namespace}/${e.ref.name}`, reason: e.reason, error: outcome.error.message });
+      const outcome = await this.api.recordEvent(
+        { pod: e.ref, type: 'Normal', reason: e.reason, action: e.action, note: e.note },
+        signal,
+      );
+      if (!outcome.ok)
+        this.log.debug('event not recorded', {
+          pod: `${e.ref.namespace}/${e.ref.name}`,
+          reason: e.reason,
+          error: outcome.error.message,
+        });
     });
   }
 
@@ -57,15 +75,28 @@ export class Feedback {
     });
     await mapLimit(changed, this.concurrency, async (n) => {
       const ref = input.pods.get(n.pod)!.ref;
-      this.log.info(`unschedulable ${n.pod}`, { action: 'unschedulable', pod: n.pod, reason: n.reason, message: n.message });
+      this.log.info(`unschedulable ${n.pod}`, {
+        action: 'unschedulable',
+        pod: n.pod,
+        reason: n.reason,
+        message: n.message,
+      });
       const condition = await this.api.markUnschedulable(ref, n.message, signal);
       if (!condition.ok) {
-        this.log.warn('PodScheduled condition not written', { pod: n.pod, status: condition.error.status, error: condition.error.message });
+        this.log.warn('PodScheduled condition not written', {
+          pod: n.pod,
+          status: condition.error.status,
+          error: condition.error.message,
+        });
         return;
       }
       this.written.set(ref.uid, n.message);
-      const event = await this.api.recordEvent({ pod: ref, type: 'Warning', reason: 'FailedScheduling', action: 'Scheduling', note: n.message }, signal);
-      if (!event.ok) this.log.debug('event not recorded', { pod: n.pod, reason: 'FailedScheduling', error: event.error.message });
+      const event = await this.api.recordEvent(
+        { pod: ref, type: 'Warning', reason: 'FailedScheduling', action: 'Scheduling', note: n.message },
+        signal,
+      );
+      if (!event.ok)
+        this.log.debug('event not recorded', { pod: n.pod, reason: 'FailedScheduling', error: event.error.message });
     });
     this.prune(input);
   }

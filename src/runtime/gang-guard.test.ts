@@ -5,7 +5,12 @@ import { GangGuard } from './gang-guard.js';
 const GROUP = 'custom-scheduling.k8s.io/group-name';
 const MIN = 'custom-scheduling.k8s.io/min-available';
 const member = (name: string, nodeName = '', extra: Record<string, string> = {}): Pod =>
-  pod(name, { schedulerName: 'custom-scheduler', nodeName, phase: nodeName === '' ? 'Pending' : 'Running', annotations: { [GROUP]: 'train', ...extra } });
+  pod(name, {
+    schedulerName: 'custom-scheduler',
+    nodeName,
+    phase: nodeName === '' ? 'Pending' : 'Running',
+    annotations: { [GROUP]: 'train', ...extra },
+  });
 
 const byKey = (pods: Pod[]) => new Map(pods.map((p) => [p.key, p]));
 
@@ -15,7 +20,9 @@ describe('GangGuard', () => {
     const pods = [member('a', 'n1', { [MIN]: '3' }), member('b'), member('c')];
     guard.noteBinds([{ pod: 'default/b', node: 'n2', result: 'failed' }], byKey(pods), 0);
     expect(guard.check(snap([], pods), 59_999)).toEqual([]);
-    expect(guard.check(snap([], pods), 60_000)).toEqual([{ pod: 'default/a', node: 'n1', preemptor: 'gang default/train below quorum' }]);
+    expect(guard.check(snap([], pods), 60_000)).toEqual([
+      { pod: 'default/a', node: 'n1', preemptor: 'gang default/train below quorum' },
+    ]);
     expect(guard.tracked).toBe(0);
   });
 

@@ -54,7 +54,8 @@ export class GangGuard {
       if (now - since < this.timeoutMs) continue;
       this.partial.delete(key);
       for (const p of placed) {
-        if (p.phase !== 'Succeeded') victims.push({ pod: p.key, node: p.nodeName, preemptor: `gang ${key} below quorum` });
+        if (p.phase !== 'Succeeded')
+          victims.push({ pod: p.key, node: p.nodeName, preemptor: `gang ${key} below quorum` });
       }
     }
     return victims;

@@ -4,8 +4,16 @@ import { startHttp } from './http.js';
 describe('http server', () => {
   it('answers /healthz, /readyz and /metrics on the loopback address, 503 when not ok', async () => {
     let ready = false;
-    const metrics = { contentType: 'text/plain; version=0.0.4', render: async () => 'custom_scheduler_pending_pods 3\n' };
-    const server = await startHttp({ port: 0, address: '127.0.0.1', probes: { alive: () => true, ready: () => ready }, metrics });
+    const metrics = {
+      contentType: 'text/plain; version=0.0.4',
+      render: async () => 'custom_scheduler_pending_pods 3\n',
+    };
+    const server = await startHttp({
+      port: 0,
+      address: '127.0.0.1',
+      probes: { alive: () => true, ready: () => ready },
+      metrics,
+    });
     expect((server.address() as AddressInfo).address).toBe('127.0.0.1');
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     try {

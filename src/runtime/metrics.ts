@@ -47,7 +47,12 @@ export class SchedulerMetrics {
       help: 'Pods of this scheduler waiting to be bound, as of the last pass.',
       registers,
     });
-    this.binds = new Counter({ name: `${p}binds_total`, help: 'Bind calls, by result.', labelNames: ['result'], registers });
+    this.binds = new Counter({
+      name: `${p}binds_total`,
+      help: 'Bind calls, by result.',
+      labelNames: ['result'],
+      registers,
+    });
     this.evictions = new Counter({
       name: `${p}evictions_total`,
       help: 'Eviction calls for preemption, by result.',
@@ -66,7 +71,11 @@ export class SchedulerMetrics {
       labelNames: ['class'],
       registers,
     });
-    this.gangsPlaced = new Counter({ name: `${p}gangs_placed_total`, help: 'Gangs that reached their quorum and were placed.', registers });
+    this.gangsPlaced = new Counter({
+      name: `${p}gangs_placed_total`,
+      help: 'Gangs that reached their quorum and were placed.',
+      registers,
+    });
     this.gangsWaiting = new Gauge({
       name: `${p}gangs_waiting`,
       help: 'Gangs with pending members that could not be placed in the last pass.',

@@ -3,13 +3,21 @@ import { SchedulerMetrics } from './metrics.js';
 import { recordPass } from './pass-metrics.js';
 import type { PassSummary } from './pass.js';
 
-const pods = new Map([pod('g-0', { group: 'g' }), pod('g-1', { group: 'g' }), pod('w-0', { group: 'w' }), pod('solo'), pod('victim')].map((p) => [p.key, p]));
+const pods = new Map(
+  [pod('g-0', { group: 'g' }), pod('g-1', { group: 'g' }), pod('w-0', { group: 'w' }), pod('solo'), pod('victim')].map(
+    (p) => [p.key, p],
+  ),
+);
 
 const summary: PassSummary = {
   skipped: false,
   pods,
   plan: {
-    bindings: [{ pod: 'default/g-0', node: 'a' }, { pod: 'default/g-1', node: 'b' }, { pod: 'default/solo', node: 'c' }],
+    bindings: [
+      { pod: 'default/g-0', node: 'a' },
+      { pod: 'default/g-1', node: 'b' },
+      { pod: 'default/solo', node: 'c' },
+    ],
     evictions: [{ pod: 'default/victim', node: 'c', preemptor: 'default/x' }],
     nominations: [],
     unschedulable: [{ pod: 'default/w-0', reason: 'GangWaiting', message: 'gang default/w: waiting' }],
@@ -20,7 +28,9 @@ const summary: PassSummary = {
       { pod: 'default/g-1', node: 'b', result: 'done' },
       { pod: 'default/solo', node: 'c', result: 'failed', errorClass: 'conflict' },
     ],
-    evictions: [{ pod: 'default/victim', node: 'c', result: 'failed', errorClass: 'transient', preemptor: 'default/x' }],
+    evictions: [
+      { pod: 'default/victim', node: 'c', result: 'failed', errorClass: 'transient', preemptor: 'default/x' },
+    ],
     nominations: [],
   },
 };
@@ -30,7 +40,13 @@ describe('pass metrics', () => {
     const metrics = new SchedulerMetrics();
     recordPass(metrics, summary, 0.25, 'custom-scheduling.k8s.io');
     const text = await metrics.render();
-    const value = (line: string): number => Number(text.split('\n').find((l) => l.startsWith(line))?.slice(line.length + 1));
+    const value = (line: string): number =>
+      Number(
+        text
+          .split('\n')
+          .find((l) => l.startsWith(line))
+          ?.slice(line.length + 1),
+      );
     expect(value('custom_scheduler_binds_total{result="success"}')).toBe(2);
     expect(value('custom_scheduler_binds_total{result="conflict"}')).toBe(1);
     expect(value('custom_scheduler_evictions_total{result="transient"}')).toBe(1);

@@ -10,8 +10,12 @@ function callResult(w: WriteReport): CallResult {
   return w.errorClass ?? 'invalid';
 }
 
-
-export function recordPass(metrics: SchedulerMetrics, summary: PassSummary, seconds: number, annotationPrefix: string): void {
+export function recordPass(
+  metrics: SchedulerMetrics,
+  summary: PassSummary,
+  seconds: number,
+  annotationPrefix: string,
+): void {
   const { plan, report, pods } = summary;
   if (summary.skipped || plan === undefined) return;
   metrics.observePass(seconds);
@@ -35,6 +39,11 @@ export function recordPass(metrics: SchedulerMetrics, summary: PassSummary, seco
   count(report.bindings, (r) => metrics.recordBind(r));
   count(report.evictions, (r) => metrics.recordEviction(r));
   count(report.nominations, (r) => metrics.recordNomination(r));
-  const placed = new Set(report.bindings.filter((b) => b.result === 'done').map((b) => gang(b.pod)).filter((g) => g !== undefined));
+  const placed = new Set(
+    report.bindings
+      .filter((b) => b.result === 'done')
+      .map((b) => gang(b.pod))
+      .filter((g) => g !== undefined),
+  );
   if (placed.size > 0) metrics.recordGangsPlaced(placed.size);
 }

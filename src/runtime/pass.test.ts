@@ -10,7 +10,9 @@ import { silentLogger } from './log.js';
 import { runPass, type PassDeps } from './pass.js';
 
 function passInput(pods: Pod[], rejected: PassInput['rejected'] = []): PassInput {
-  const infos = new Map<string, PodInfo>(pods.map((p) => [p.key, { ref: { namespace: p.namespace, name: p.name, uid: p.uid }, scheduled: undefined }]));
+  const infos = new Map<string, PodInfo>(
+    pods.map((p) => [p.key, { ref: { namespace: p.namespace, name: p.name, uid: p.uid }, scheduled: undefined }]),
+  );
   for (const r of rejected) infos.set(r.key, { ref: r.ref, scheduled: undefined });
   return { snapshot: { nodes: [node('n1')], pods, pdbs: [] }, pods: infos, rejected };
 }
@@ -42,19 +44,33 @@ const signal = new AbortController().signal;
 
 describe('runPass', () => {
   it('does nothing until the listeners have synced', async () => {
-    const { d, api } = deps(passInput([pod('a')]), { ...empty, bindings: [{ pod: 'default/a', node: 'n1' }] }, { synced: false });
+    const { d, api } = deps(
+      passInput([pod('a')]),
+      { ...empty, bindings: [{ pod: 'default/a', node: 'n1' }] },
+      { synced: false },
+    );
     expect((await runPass(d, signal, 0)).skipped).toBe(true);
     expect(api.calls).toEqual([]);
   });
 
   it('writes nothing in dry-run mode', async () => {
-    const { d, api } = deps(passInput([pod('a')]), { ...empty, bindings: [{ pod: 'default/a', node: 'n1' }] }, { dryRun: true });
+    const { d, api } = deps(
+      passInput([pod('a')]),
+      { ...empty, bindings: [{ pod: 'default/a', node: 'n1' }] },
+      { dryRun: true },
+    );
     await runPass(d, signal, 0);
     expect(api.calls).toEqual([]);
   });
 
   it('reports a pod that could not be read as unschedulable, with the reason', async () => {
-    const rejected = [{ key: 'default/bad', ref: { namespace: 'default', name: 'bad', uid: 'u-bad' }, error: 'spec.containers[0].resources.requests.cpu: invalid quantity "lots"' }];
+    const rejected = [
+      {
+        key: 'default/bad',
+        ref: { namespace: 'default', name: 'bad', uid: 'u-bad' },
+        error: 'spec.containers[0].resources.requests.cpu: invalid quantity "lots"',
+      },
+    ];
     const { d, api } = deps(passInput([], rejected), empty);
     await runPass(d, signal, 0);
     expect(api.calls.map((c) => c.op)).toEqual(['markUnschedulable', 'recordEvent']);
@@ -67,7 +83,9 @@ describe('runPass', () => {
     const plan: Plan = {
       ...empty,
       nominations: [{ pod: 'default/kept', node: 'n1' }],
-      unschedulable: [{ pod: 'default/dropped', reason: 'Unschedulable', message: '0/1 nodes are available: 1 Insufficient cpu.' }],
+      unschedulable: [
+        { pod: 'default/dropped', reason: 'Unschedulable', message: '0/1 nodes are available: 1 Insufficient cpu.' },
+      ],
     };
     const { d, api } = deps(passInput([kept, dropped]), plan);
     await runPass(d, signal, 0);

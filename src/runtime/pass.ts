@@ -41,8 +41,16 @@ export async function runPass(deps: PassDeps, signal: AbortSignal, now: number):
 
   const stranded = deps.gangGuard.check(input.snapshot, now);
   if (stranded.length > 0 && !deps.dryRun) {
-    deps.log.warn('evicting members of gangs still below quorum after failed binds', { pods: stranded.map((e) => e.pod) });
-    await executePlan({ evictions: stranded, bindings: [], nominations: [], unschedulable: [] }, input, exec, signal, now);
+    deps.log.warn('evicting members of gangs still below quorum after failed binds', {
+      pods: stranded.map((e) => e.pod),
+    });
+    await executePlan(
+      { evictions: stranded, bindings: [], nominations: [], unschedulable: [] },
+      input,
+      exec,
+      signal,
+      now,
+    );
     input = deps.store.snapshot(now); // the evictions are assumed now: plan with them
   }
 
@@ -64,14 +72,21 @@ export async function runPass(deps: PassDeps, signal: AbortSignal, now: number):
   }
 
   // A nomination the pod already carries needs no write.
-  const fresh: Plan = { ...plan, nominations: plan.nominations.filter((n) => pods.get(n.pod)?.nominatedNodeName !== n.node) };
+  const fresh: Plan = {
+    ...plan,
+    nominations: plan.nominations.filter((n) => pods.get(n.pod)?.nominatedNodeName !== n.node),
+  };
   const report = await executePlan(fresh, input, exec, signal, now);
   deps.gangGuard.noteBinds(report.bindings, pods, now);
   await deps.feedback.afterExecution(report, input, signal);
 
   const notices: PendingNotice[] = [
     ...plan.unschedulable,
-    ...input.rejected.map((r) => ({ pod: r.key, reason: 'InvalidPod', message: `pod cannot be scheduled: ${r.error}` })),
+    ...input.rejected.map((r) => ({
+      pod: r.key,
+      reason: 'InvalidPod',
+      message: `pod cannot be scheduled: ${r.error}`,
+    })),
   ];
   await deps.feedback.pending(notices, input, signal);
   await clearStaleNominations(plan, pods, input, deps, signal, now);
@@ -91,21 +106,45 @@ export async function runPass(deps: PassDeps, signal: AbortSignal, now: number):
 }
 
 /** A pod the planner no longer nominates anywhere gives its reserved node back. */
-async function clearStaleNominations(plan: Plan, pods: ReadonlyMap<string, Pod>, input: PassInput, deps: PassDeps, signal: AbortSignal, now: number): Promise<void> {
+async function clearStaleNominations(
+  plan: Plan,
+  pods: ReadonlyMap<string, Pod>,
+  input: PassInput,
+  deps: PassDeps,
+  signal: AbortSignal,
+  now: number,
+): Promise<void> {
   const stale = plan.unschedulable.filter((u) => (pods.get(u.pod)?.nominatedNodeName ?? '') !== '');
   await mapLimit(stale, deps.concurrency, async (u) => {
     const ref = input.pods.get(u.pod)?.ref;
     if (ref === undefined) return;
     deps.store.assume('nomination', ref, '', now);
     const outcome = await deps.api.nominate(ref, '', signal);
-    if (outcome.ok) deps.log.info(`nomination of ${u.pod} cleared`, { action: 'nomination-cleared', pod: u.pod, reason: u.reason });
+    if (outcome.ok)
+      deps.log.info(`nomination of ${u.pod} cleared`, { action: 'nomination-cleared', pod: u.pod, reason: u.reason });
     else deps.store.forget('nomination', ref);
   });
 }
 
 function logDryRun(plan: Plan, log: Logger): void {
-  for (const e of plan.evictions) log.info(`would evict ${e.pod}`, { action: 'eviction', pod: e.pod, node: e.node, preemptor: e.preemptor, dryRun: true });
-  for (const b of plan.bindings) log.info(`would bind ${b.pod}`, { action: 'bind', pod: b.pod, node: b.node, dryRun: true });
-  for (const n of plan.nominations) log.info(`would nominate ${n.pod}`, { action: 'nomination', pod: n.pod, node: n.node, dryRun: true });
-  for (const u of plan.unschedulable) log.debug(`unschedulable ${u.pod}`, { action: 'unschedulable', pod: u.pod, reason: u.reason, message: u.message, dryRun: true });
+  for (const e of plan.evictions)
+    log.info(`would evict ${e.pod}`, {
+      action: 'eviction',
+      pod: e.pod,
+      node: e.node,
+      preemptor: e.preemptor,
+      dryRun: true,
+    });
+  for (const b of plan.bindings)
+    log.info(`would bind ${b.pod}`, { action: 'bind', pod: b.pod, node: b.node, dryRun: true });
+  for (const n of plan.nominations)
+    log.info(`would nominate ${n.pod}`, { action: 'nomination', pod: n.pod, node: n.node, dryRun: true });
+  for (const u of plan.unschedulable)
+    log.debug(`unschedulable ${u.pod}`, {
+      action: 'unschedulable',
+      pod: u.pod,
+      reason: u.reason,
+      message: u.message,
+      dryRun: true,
+    });
 }

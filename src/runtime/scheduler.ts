@@ -86,7 +86,8 @@ export async function startScheduler(options: StartOptions): Promise<RunningSche
     quietMs: config.watchQuietTimeoutMs,
     now,
     delay: (ms: number, signal: AbortSignal) => sleep(ms, undefined, { signal }),
-    log: (level: 'info' | 'warn', message: string, fields?: Record<string, unknown>) => log.log(level, message, fields ?? {}),
+    log: (level: 'info' | 'warn', message: string, fields?: Record<string, unknown>) =>
+      log.log(level, message, fields ?? {}),
   });
   const nodes = new Listener(informers.nodes, listenerOptions('nodes'));
   const pods = new Listener(informers.pods, listenerOptions('pods'));
@@ -127,7 +128,8 @@ export async function startScheduler(options: StartOptions): Promise<RunningSche
       const summary = await runPass(deps, signal, at);
       recordPass(metrics, summary, (performance.now() - started) / 1000, config.annotationPrefix);
     },
-    onError: (err) => log.error('pass failed', { error: err instanceof Error ? (err.stack ?? err.message) : String(err) }),
+    onError: (err) =>
+      log.error('pass failed', { error: err instanceof Error ? (err.stack ?? err.message) : String(err) }),
   });
 
   let stopping = false;
@@ -136,7 +138,9 @@ export async function startScheduler(options: StartOptions): Promise<RunningSche
   const elector = config.leaderElection
     ? new LeaseElector({
         ...config.lease,
-        lease: options.leaseApi ?? kubeLeaseApi(kc, { name: config.lease.name, namespace: leaseNamespace(config.lease.namespace) }),
+        lease:
+          options.leaseApi ??
+          kubeLeaseApi(kc, { name: config.lease.name, namespace: leaseNamespace(config.lease.namespace) }),
         identity,
         now,
         sleep: (ms, signal) => sleep(ms, undefined, { signal }),

@@ -1,8 +1,16 @@
 import { snapshotFromItems } from './convert.js';
 import { deepFreeze, kubePod } from './test-helpers.js';
 
-const node = (name: string) => ({ kind: 'Node', metadata: { name }, status: { allocatable: { cpu: '1', pods: '10' }, conditions: [{ type: 'Ready', status: 'True' }] } });
-const pdb = (name: string) => ({ kind: 'PodDisruptionBudget', metadata: { name, namespace: 'team-a' }, spec: { selector: { matchLabels: { app: 'x' } } } });
+const node = (name: string) => ({
+  kind: 'Node',
+  metadata: { name },
+  status: { allocatable: { cpu: '1', pods: '10' }, conditions: [{ type: 'Ready', status: 'True' }] },
+});
+const pdb = (name: string) => ({
+  kind: 'PodDisruptionBudget',
+  metadata: { name, namespace: 'team-a' },
+  spec: { selector: { matchLabels: { app: 'x' } } },
+});
 
 describe('snapshotFromItems', () => {
   it('dispatches on kind and ignores other kinds', () => {
@@ -50,7 +58,10 @@ describe('snapshotFromItems', () => {
   });
 
   it('tells pods apart by namespace', () => {
-    const { snapshot, errors } = snapshotFromItems([kubePod('same', {}, { namespace: 'a' }), kubePod('same', {}, { namespace: 'b' })]);
+    const { snapshot, errors } = snapshotFromItems([
+      kubePod('same', {}, { namespace: 'a' }),
+      kubePod('same', {}, { namespace: 'b' }),
+    ]);
     expect(errors).toEqual([]);
     expect(snapshot.pods.map((p) => p.key)).toEqual(['a/same', 'b/same']);
   });

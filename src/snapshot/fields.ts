@@ -107,7 +107,9 @@ export interface Identity {
 
 /** Name and namespace ("default" when unset) of an object, checked before anything else. */
 export function identify(raw: unknown, kind: string, namespaced: boolean): Converted<Identity> {
-  const name = readOrError(kind, () => string(object(object(raw, kind)['metadata'], 'metadata')['name'], 'metadata.name'));
+  const name = readOrError(kind, () =>
+    string(object(object(raw, kind)['metadata'], 'metadata')['name'], 'metadata.name'),
+  );
   if (!name.ok) return name;
   if (name.value === '') return { ok: false, error: `${kind} without metadata.name` };
   if (!namespaced) return { ok: true, value: { namespace: '', name: name.value, subject: `${kind} ${name.value}` } };

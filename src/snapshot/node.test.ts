@@ -9,7 +9,14 @@ const kubeNode = (name: string, extra: Record<string, unknown> = {}) =>
     metadata: { name, labels: { 'kubernetes.io/hostname': name } },
     spec: {},
     status: {
-      allocatable: { cpu: '3920m', memory: '16274352Ki', 'ephemeral-storage': '95551679124', pods: '110', 'hugepages-2Mi': '0', 'nvidia.com/gpu': '4' },
+      allocatable: {
+        cpu: '3920m',
+        memory: '16274352Ki',
+        'ephemeral-storage': '95551679124',
+        pods: '110',
+        'hugepages-2Mi': '0',
+        'nvidia.com/gpu': '4',
+      },
       conditions: [
         { type: 'MemoryPressure', status: 'False' },
         { type: 'Ready', status: 'True' },
@@ -26,7 +33,12 @@ describe('convertNode', () => {
       value: {
         name: 'node-a',
         labels: { 'kubernetes.io/hostname': 'node-a' },
-        allocatable: { cpu: 3920, memory: 16274352 * 1024, ephemeralStorage: 95551679124, scalar: new Map([['nvidia.com/gpu', 4]]) },
+        allocatable: {
+          cpu: 3920,
+          memory: 16274352 * 1024,
+          ephemeralStorage: 95551679124,
+          scalar: new Map([['nvidia.com/gpu', 4]]),
+        },
         allocatablePods: 110,
         taints: [],
         unschedulable: false,
@@ -59,16 +71,28 @@ describe('convertNode', () => {
   });
 
   it('is not ready unless the Ready condition is True', () => {
-    const unknown = convertNode(kubeNode('n', { status: { allocatable: { cpu: '1' }, conditions: [{ type: 'Ready', status: 'Unknown' }] } }));
+    const unknown = convertNode(
+      kubeNode('n', { status: { allocatable: { cpu: '1' }, conditions: [{ type: 'Ready', status: 'Unknown' }] } }),
+    );
     const missing = convertNode(kubeNode('n', { status: {} }));
     expect(unknown.ok && unknown.value.ready).toBe(false);
-    expect(missing.ok && missing.value).toMatchObject({ ready: false, allocatablePods: 0, allocatable: { cpu: 0, memory: 0 } });
+    expect(missing.ok && missing.value).toMatchObject({
+      ready: false,
+      allocatablePods: 0,
+      allocatable: { cpu: 0, memory: 0 },
+    });
   });
 
   it.each([
     [{ kind: 'Node', metadata: {} }, 'node without metadata.name'],
-    [kubeNode('n', { status: { allocatable: { memory: '16 Gi' } } }), 'node n: status.allocatable.memory: invalid quantity "16 Gi"'],
-    [kubeNode('n', { spec: { taints: [{ key: 'k', effect: '' }] } }), 'node n: spec.taints[0].effect: unknown effect ""'],
+    [
+      kubeNode('n', { status: { allocatable: { memory: '16 Gi' } } }),
+      'node n: status.allocatable.memory: invalid quantity "16 Gi"',
+    ],
+    [
+      kubeNode('n', { spec: { taints: [{ key: 'k', effect: '' }] } }),
+      'node n: spec.taints[0].effect: unknown effect ""',
+    ],
   ])('reports %j as %s', (obj, error) => {
     expect(convertNode(obj)).toEqual({ ok: false, error });
   });
@@ -81,7 +105,13 @@ describe('convertPdb', () => {
         apiVersion: 'policy/v1',
         kind: 'PodDisruptionBudget',
         metadata: { name: 'web', namespace: 'shop' },
-        spec: { minAvailable: 2, selector: { matchLabels: { app: 'web' }, matchExpressions: [{ key: 'tier', operator: 'NotIn', values: ['canary'] }] } },
+        spec: {
+          minAvailable: 2,
+          selector: {
+            matchLabels: { app: 'web' },
+            matchExpressions: [{ key: 'tier', operator: 'NotIn', values: ['canary'] }],
+          },
+        },
         status: { disruptionsAllowed: 1, disruptedPods: { 'web-1': '2026-01-01T00:00:00Z' }, currentHealthy: 3 },
       }),
     );
@@ -90,7 +120,10 @@ describe('convertPdb', () => {
       value: {
         namespace: 'shop',
         name: 'web',
-        selector: { matchLabels: { app: 'web' }, matchExpressions: [{ key: 'tier', operator: 'NotIn', values: ['canary'] }] },
+        selector: {
+          matchLabels: { app: 'web' },
+          matchExpressions: [{ key: 'tier', operator: 'NotIn', values: ['canary'] }],
+        },
         disruptionsAllowed: 1,
         disruptedPods: new Set(['web-1']),
       },
@@ -98,14 +131,28 @@ describe('convertPdb', () => {
   });
 
   it('defaults a missing selector to undefined and a missing status to no disruptions allowed', () => {
-    const result = convertPdb(deepFreeze({ kind: 'PodDisruptionBudget', metadata: { name: 'p' }, spec: { maxUnavailable: 1 } }));
-    expect(result).toEqual({ ok: true, value: { namespace: 'default', name: 'p', selector: undefined, disruptionsAllowed: 0, disruptedPods: new Set() } });
-    const empty = convertPdb(deepFreeze({ kind: 'PodDisruptionBudget', metadata: { name: 'p' }, spec: { selector: {} } }));
+    const result = convertPdb(
+      deepFreeze({ kind: 'PodDisruptionBudget', metadata: { name: 'p' }, spec: { maxUnavailable: 1 } }),
+    );
+    expect(result).toEqual({
+      ok: true,
+      value: { namespace: 'default', name: 'p', selector: undefined, disruptionsAllowed: 0, disruptedPods: new Set() },
+    });
+    const empty = convertPdb(
+      deepFreeze({ kind: 'PodDisruptionBudget', metadata: { name: 'p' }, spec: { selector: {} } }),
+    );
     expect(empty.ok && empty.value.selector).toEqual({ matchLabels: {}, matchExpressions: [] });
   });
 
   it('rejects a node-only operator in a label selector', () => {
-    const result = convertPdb({ kind: 'PodDisruptionBudget', metadata: { name: 'p', namespace: 'x' }, spec: { selector: { matchExpressions: [{ key: 'k', operator: 'Gt', values: ['1'] }] } } });
-    expect(result).toEqual({ ok: false, error: 'poddisruptionbudget x/p: spec.selector.matchExpressions[0].operator: unknown operator "Gt"' });
+    const result = convertPdb({
+      kind: 'PodDisruptionBudget',
+      metadata: { name: 'p', namespace: 'x' },
+      spec: { selector: { matchExpressions: [{ key: 'k', operator: 'Gt', values: ['1'] }] } },
+    });
+    expect(result).toEqual({
+      ok: false,
+      error: 'poddisruptionbudget x/p: spec.selector.matchExpressions[0].operator: unknown operator "Gt"',
+    });
   });
 });

@@ -9,7 +9,9 @@ function converted(obj: Record<string, unknown>) {
 
 describe('convertPod', () => {
   it('applies the API defaults to a bare pod', () => {
-    const pod = converted(deepFreeze({ kind: 'Pod', metadata: { name: 'bare' }, spec: { containers: [{ name: 'c' }] } }));
+    const pod = converted(
+      deepFreeze({ kind: 'Pod', metadata: { name: 'bare' }, spec: { containers: [{ name: 'c' }] } }),
+    );
     expect(pod).toEqual({
       key: 'default/bare',
       namespace: 'default',
@@ -80,7 +82,11 @@ describe('convertPod', () => {
   it('accepts Date timestamps as @kubernetes/client-node produces them', () => {
     const pod = converted({
       kind: 'Pod',
-      metadata: { name: 'd', creationTimestamp: new Date(Date.UTC(2025, 5, 1)), deletionTimestamp: new Date(Date.UTC(2025, 5, 2)) },
+      metadata: {
+        name: 'd',
+        creationTimestamp: new Date(Date.UTC(2025, 5, 1)),
+        deletionTimestamp: new Date(Date.UTC(2025, 5, 2)),
+      },
       spec: { containers: [] },
     });
     expect([pod.creationTime, pod.deletionTime]).toEqual([Date.UTC(2025, 5, 1), Date.UTC(2025, 5, 2)]);
@@ -88,15 +94,22 @@ describe('convertPod', () => {
 
   it('reads required and preferred node affinity', () => {
     const term = {
-      matchExpressions: [{ key: 'zone', operator: 'In', values: ['a', 'b'] }, { key: 'gpu', operator: 'Exists' }],
+      matchExpressions: [
+        { key: 'zone', operator: 'In', values: ['a', 'b'] },
+        { key: 'gpu', operator: 'Exists' },
+      ],
       matchFields: [{ key: 'metadata.name', operator: 'NotIn', values: ['node-c'] }],
     };
     const pod = converted(
       kubePod('aff', {
         affinity: {
           nodeAffinity: {
-            requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [term, { matchExpressions: [{ key: 'cores', operator: 'Gt', values: ['8'] }] }] },
-            preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 20, preference: { matchExpressions: [{ key: 'zone', operator: 'In', values: ['a'] }] } }],
+            requiredDuringSchedulingIgnoredDuringExecution: {
+              nodeSelectorTerms: [term, { matchExpressions: [{ key: 'cores', operator: 'Gt', values: ['8'] }] }],
+            },
+            preferredDuringSchedulingIgnoredDuringExecution: [
+              { weight: 20, preference: { matchExpressions: [{ key: 'zone', operator: 'In', values: ['a'] }] } },
+            ],
           },
         },
       }),
@@ -111,7 +124,12 @@ describe('convertPod', () => {
       },
       { matchExpressions: [{ key: 'cores', operator: 'Gt', values: ['8'] }], matchFields: [] },
     ]);
-    expect(pod.preferredAffinity).toEqual([{ weight: 20, preference: { matchExpressions: [{ key: 'zone', operator: 'In', values: ['a'] }], matchFields: [] } }]);
+    expect(pod.preferredAffinity).toEqual([
+      {
+        weight: 20,
+        preference: { matchExpressions: [{ key: 'zone', operator: 'In', values: ['a'] }], matchFields: [] },
+      },
+    ]);
     expect(converted(kubePod('none', { affinity: { nodeAffinity: {} } })).requiredAffinity).toBeUndefined();
   });
 
@@ -135,9 +153,22 @@ describe('convertPod', () => {
   it('collects host ports of containers and init containers', () => {
     const pod = converted(
       kubePod('ports', {
-        initContainers: [{ name: 'proxy', restartPolicy: 'Always', ports: [{ containerPort: 15001, hostPort: 15001, protocol: 'UDP' }] }],
+        initContainers: [
+          {
+            name: 'proxy',
+            restartPolicy: 'Always',
+            ports: [{ containerPort: 15001, hostPort: 15001, protocol: 'UDP' }],
+          },
+        ],
         containers: [
-          { name: 'web', ports: [{ containerPort: 80, hostPort: 8080 }, { containerPort: 9090 }, { containerPort: 53, hostPort: 53, hostIP: '10.0.0.1' }] },
+          {
+            name: 'web',
+            ports: [
+              { containerPort: 80, hostPort: 8080 },
+              { containerPort: 9090 },
+              { containerPort: 53, hostPort: 53, hostIP: '10.0.0.1' },
+            ],
+          },
         ],
       }),
     );
@@ -154,16 +185,39 @@ describe('convertPod', () => {
     [{ kind: 'Pod', metadata: { name: 7 } }, 'pod: metadata.name: expected a string, got number 7'],
     [kubePod('x', { priority: 'high' }), 'pod team-a/x: spec.priority: expected an integer, got string "high"'],
     [kubePod('x', { containers: {} }), 'pod team-a/x: spec.containers: expected a list, got an object'],
-    [kubePod('x', { preemptionPolicy: 'Sometimes' }), 'pod team-a/x: spec.preemptionPolicy: unknown policy "Sometimes"'],
-    [kubePod('x', { tolerations: [{ key: 'k', effect: 'NoRun' }] }), 'pod team-a/x: spec.tolerations[0].effect: unknown effect "NoRun"'],
-    [kubePod('x', {}, { status: { phase: 'Sleeping' } }), 'pod team-a/x: status.phase: unknown phase "Sleeping"'],
-    [kubePod('x', {}, { metadata: { creationTimestamp: 'yesterday' } }), 'pod team-a/x: metadata.creationTimestamp: invalid timestamp string "yesterday"'],
-    [kubePod('x', {}, { metadata: { labels: { app: 1 } } }), 'pod team-a/x: metadata.labels.app: expected a string, got number 1'],
     [
-      kubePod('x', { affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'a', operator: 'Like' }] }] } } } }),
+      kubePod('x', { preemptionPolicy: 'Sometimes' }),
+      'pod team-a/x: spec.preemptionPolicy: unknown policy "Sometimes"',
+    ],
+    [
+      kubePod('x', { tolerations: [{ key: 'k', effect: 'NoRun' }] }),
+      'pod team-a/x: spec.tolerations[0].effect: unknown effect "NoRun"',
+    ],
+    [kubePod('x', {}, { status: { phase: 'Sleeping' } }), 'pod team-a/x: status.phase: unknown phase "Sleeping"'],
+    [
+      kubePod('x', {}, { metadata: { creationTimestamp: 'yesterday' } }),
+      'pod team-a/x: metadata.creationTimestamp: invalid timestamp string "yesterday"',
+    ],
+    [
+      kubePod('x', {}, { metadata: { labels: { app: 1 } } }),
+      'pod team-a/x: metadata.labels.app: expected a string, got number 1',
+    ],
+    [
+      kubePod('x', {
+        affinity: {
+          nodeAffinity: {
+            requiredDuringSchedulingIgnoredDuringExecution: {
+              nodeSelectorTerms: [{ matchExpressions: [{ key: 'a', operator: 'Like' }] }],
+            },
+          },
+        },
+      }),
       'pod team-a/x: spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].operator: unknown operator "Like"',
     ],
-    [kubePod('x', { containers: [container('a'), { name: 'b', ports: [{ hostPort: 1.5 }] }] }), 'pod team-a/x: spec.containers[1].ports[0].hostPort: expected an integer, got number 1.5'],
+    [
+      kubePod('x', { containers: [container('a'), { name: 'b', ports: [{ hostPort: 1.5 }] }] }),
+      'pod team-a/x: spec.containers[1].ports[0].hostPort: expected an integer, got number 1.5',
+    ],
   ])('reports %j as %s', (obj, error) => {
     expect(convertPod(deepFreeze(obj))).toEqual({ ok: false, error });
   });

@@ -84,4 +84,3 @@ function hostPorts(spec: Plain): readonly HostPort[] {
   }
   return Object.freeze(ports);
 }
-

@@ -11,7 +11,8 @@ type Amounts = Map<string, bigint>;
 // Anything this large is far past Number.MAX_SAFE_INTEGER after rounding; stopping here
 // keeps an absurd exponent ("1e2000000000") from building a huge BigInt.
 const SATURATED_NANOS = (1n << 63n) * 1_000_000_000n;
-const SUPPORTED_POD_LEVEL = (name: string): boolean => name === 'cpu' || name === 'memory' || name.startsWith('hugepages-');
+const SUPPORTED_POD_LEVEL = (name: string): boolean =>
+  name === 'cpu' || name === 'memory' || name.startsWith('hugepages-');
 
 function nanos(q: Quantity): bigint {
   const shift = q.exponent + 9; // >= 0: a parsed quantity has nano precision at most

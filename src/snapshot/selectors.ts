@@ -22,7 +22,8 @@ function requirements(value: unknown, path: string, operators: ReadonlySet<strin
       const at = `${path}[${i}]`;
       const fields = object(entry, at);
       const operator = string(fields['operator'], `${at}.operator`);
-      if (!operators.has(operator)) throw new FieldError(`${at}.operator`, `unknown operator ${JSON.stringify(operator)}`);
+      if (!operators.has(operator))
+        throw new FieldError(`${at}.operator`, `unknown operator ${JSON.stringify(operator)}`);
       return Object.freeze({
         key: string(fields['key'], `${at}.key`),
         operator: operator as SelectorOperator,

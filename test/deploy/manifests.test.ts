@@ -10,7 +10,9 @@ import * as k8s from '@kubernetes/client-node';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const kustomize = (dir: string): k8s.KubernetesObject[] =>
-  k8s.loadAllYaml(execFileSync('kubectl', ['kustomize', `${root}/${dir}`], { encoding: 'utf8' })) as k8s.KubernetesObject[];
+  k8s.loadAllYaml(
+    execFileSync('kubectl', ['kustomize', `${root}/${dir}`], { encoding: 'utf8' }),
+  ) as k8s.KubernetesObject[];
 
 /**
  * Each client call the scheduler makes, and the permission it needs ("group/resource verb"):
@@ -33,7 +35,9 @@ const NAMESPACE_PERMISSIONS: Record<string, readonly string[]> = {
 
 function grantedBy(rules: readonly k8s.V1PolicyRule[] | undefined): string[] {
   return (rules ?? [])
-    .flatMap((r) => (r.apiGroups ?? []).flatMap((g) => (r.resources ?? []).flatMap((res) => r.verbs.map((v) => `${g}/${res} ${v}`))))
+    .flatMap((r) =>
+      (r.apiGroups ?? []).flatMap((g) => (r.resources ?? []).flatMap((res) => r.verbs.map((v) => `${g}/${res} ${v}`))),
+    )
     .sort();
 }
 
@@ -79,7 +83,12 @@ describe('k8s/', () => {
 
   test('the ClusterRole grants exactly what the scheduler calls in every namespace, the Role exactly the Lease calls', () => {
     const calls = callsInSrcCluster();
-    const unknown = [...calls].filter((c) => !(c in CLUSTER_PERMISSIONS) && !(c in NAMESPACE_PERMISSIONS) && /^(list|read|create|patch|replace|delete)/.test(c));
+    const unknown = [...calls].filter(
+      (c) =>
+        !(c in CLUSTER_PERMISSIONS) &&
+        !(c in NAMESPACE_PERMISSIONS) &&
+        /^(list|read|create|patch|replace|delete)/.test(c),
+    );
     // A new API call: add it to CLUSTER_PERMISSIONS (k8s/rbac/clusterrole.yaml) or NAMESPACE_PERMISSIONS (k8s/rbac/role.yaml).
     expect(unknown).toEqual([]);
     expect(Object.keys(NAMESPACE_PERMISSIONS).every((c) => calls.has(c))).toBe(true);
@@ -106,7 +115,11 @@ describe('k8s/', () => {
     expect(pod.serviceAccountName).toBe('custom-scheduler');
     expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
     const c = pod.containers[0]!;
-    expect(c.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+    expect(c.securityContext).toMatchObject({
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: ['ALL'] },
+    });
     expect(c.livenessProbe?.httpGet?.path).toBe('/healthz');
     expect(c.readinessProbe?.httpGet?.path).toBe('/readyz');
     expect(c.ports?.[0]?.containerPort).toBe(8080);
@@ -116,7 +129,11 @@ describe('k8s/', () => {
   });
 
   test('k8s/rbac alone is the namespace, service account and permissions', () => {
-    expect(kustomize('k8s/rbac').map((o) => o.kind).sort()).toEqual(['ClusterRole', 'ClusterRoleBinding', 'Namespace', 'Role', 'RoleBinding', 'ServiceAccount']);
+    expect(
+      kustomize('k8s/rbac')
+        .map((o) => o.kind)
+        .sort(),
+    ).toEqual(['ClusterRole', 'ClusterRoleBinding', 'Namespace', 'Role', 'RoleBinding', 'ServiceAccount']);
   });
 });
 

@@ -47,7 +47,14 @@ describe('kubectl apply -k k8s --dry-run=server', () => {
       if (apiErrorCode(error) !== 409) throw error;
     }
     try {
-      const { stdout } = await run('kubectl', ['--kubeconfig', kubeconfig, 'apply', '-k', join(root, 'k8s'), '--dry-run=server']);
+      const { stdout } = await run('kubectl', [
+        '--kubeconfig',
+        kubeconfig,
+        'apply',
+        '-k',
+        join(root, 'k8s'),
+        '--dry-run=server',
+      ]);
       expect(stdout).toContain('deployment.apps/custom-scheduler');
       expect(stdout).toContain('clusterrole.rbac.authorization.k8s.io/custom-scheduler');
     } finally {
@@ -71,23 +78,48 @@ describe('the production install', () => {
   });
 
   test('installs without development packages, starts, binds a pod, and exits 0 on SIGTERM', async () => {
-    await run(join(root, 'node_modules/.bin/tsc'), ['-p', join(root, 'tsconfig.build.json'), '--outDir', join(dir, 'dist')], { cwd: root });
+    await run(
+      join(root, 'node_modules/.bin/tsc'),
+      ['-p', join(root, 'tsconfig.build.json'), '--outDir', join(dir, 'dist')],
+      { cwd: root },
+    );
     copyFileSync(join(root, 'package.json'), join(dir, 'package.json'));
     copyFileSync(join(root, 'package-lock.json'), join(dir, 'package-lock.json'));
-    await run('npm', ['ci', '--omit=dev', '--no-audit', '--no-fund'], { cwd: dir, env: { ...process.env, NODE_OPTIONS: '' } });
+    await run('npm', ['ci', '--omit=dev', '--no-audit', '--no-fund'], {
+      cwd: dir,
+      env: { ...process.env, NODE_OPTIONS: '' },
+    });
     expect(existsSync(join(dir, 'node_modules/@kubernetes/client-node'))).toBe(true);
     expect(existsSync(join(dir, 'node_modules/typescript'))).toBe(false);
     expect(existsSync(join(dir, 'node_modules/jest'))).toBe(false);
 
     namespace = await createTestNamespace(kc, 'prod-install');
     await core.createNode({ body: fakeNode(node, { labels: { 'custom-scheduler.test/pool': node } }) });
-    await waitFor(async () => isNodeReady(await core.readNode({ name: node })), { timeoutMs: 60_000, what: `node ${node} to be Ready` });
+    await waitFor(async () => isNodeReady(await core.readNode({ name: node })), {
+      timeoutMs: 60_000,
+      what: `node ${node} to be Ready`,
+    });
 
     const port = await freePort();
     scheduler = spawn(
       process.execPath,
-      ['dist/main.js', 'run', '--namespaces', namespace, '--interval', '500ms', '--http-port', String(port), '--log-format', 'json'],
-      { cwd: dir, env: { PATH: process.env['PATH'] ?? '', KUBECONFIG: kubeconfig, NODE_ENV: 'production' }, stdio: ['ignore', 'pipe', 'pipe'] },
+      [
+        'dist/main.js',
+        'run',
+        '--namespaces',
+        namespace,
+        '--interval',
+        '500ms',
+        '--http-port',
+        String(port),
+        '--log-format',
+        'json',
+      ],
+      {
+        cwd: dir,
+        env: { PATH: process.env['PATH'] ?? '', KUBECONFIG: kubeconfig, NODE_ENV: 'production' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
     );
     scheduler.stdout?.on('data', (d: Buffer) => (output += d.toString()));
     scheduler.stderr?.on('data', (d: Buffer) => (output += d.toString()));
@@ -128,7 +160,9 @@ function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer().listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }

@@ -37,11 +37,15 @@ describe('no double booking', () => {
     expect(pending).toHaveLength(40);
     const told = await waitFor(
       async () => {
-        const ps = (await h!.pods()).filter((p) => p.status?.conditions?.some((c) => c.type === 'PodScheduled' && c.reason === 'Unschedulable'));
+        const ps = (await h!.pods()).filter((p) =>
+          p.status?.conditions?.some((c) => c.type === 'PodScheduled' && c.reason === 'Unschedulable'),
+        );
         return ps.length >= 40 ? ps : undefined;
       },
       { timeoutMs: 20_000, what: '40 pods to carry PodScheduled=False' },
     );
-    expect(told[0]!.status!.conditions!.find((c) => c.type === 'PodScheduled')!.message).toMatch(/^0\/\d+ nodes are available/);
+    expect(told[0]!.status!.conditions!.find((c) => c.type === 'PodScheduled')!.message).toMatch(
+      /^0\/\d+ nodes are available/,
+    );
   });
 });

@@ -23,7 +23,10 @@ async function createJob(h: Harness, name: string, parallelism: number, pod: Tes
         completions: parallelism,
         backoffLimit: 0,
         template: {
-          metadata: { annotations: pod.annotations, labels: { job: name } },
+          metadata: {
+            ...(pod.annotations === undefined ? {} : { annotations: pod.annotations }),
+            labels: { job: name },
+          },
           spec: { ...h.podSpec(pod), restartPolicy: 'Never' },
         },
       },
@@ -84,12 +87,17 @@ describe('gangs', () => {
 
     await h.createPod('pod-highpri', { priorityClassName: high });
     await h.waitBound(['pod-highpri']);
-    await createJob(h, 'job-two-lowpri', 2, { priorityClassName: low, annotations: { [GROUP]: 'job-two-lowpri', [MIN_AVAILABLE]: '2' } });
+    await createJob(h, 'job-two-lowpri', 2, {
+      priorityClassName: low,
+      annotations: { [GROUP]: 'job-two-lowpri', [MIN_AVAILABLE]: '2' },
+    });
 
     const pods = await waitFor(
       async () => {
         const ps = await jobPods(h!, 'job-two-lowpri');
-        const told = ps.filter((p) => p.status?.conditions?.some((c) => c.type === 'PodScheduled' && c.status === 'False'));
+        const told = ps.filter((p) =>
+          p.status?.conditions?.some((c) => c.type === 'PodScheduled' && c.status === 'False'),
+        );
         return ps.length === 2 && told.length === 2 ? ps : undefined;
       },
       { timeoutMs: 30_000, what: 'both job pods to be reported unschedulable' },
@@ -113,7 +121,10 @@ describe('gangs', () => {
 
     await h.createPod('pod-lowpri', { priorityClassName: low, grace: 2 });
     await h.waitBound(['pod-lowpri']);
-    await createJob(h, 'job-two-highpri', 2, { priorityClassName: high, annotations: { [GROUP]: 'job-two-highpri', [MIN_AVAILABLE]: '2' } });
+    await createJob(h, 'job-two-highpri', 2, {
+      priorityClassName: high,
+      annotations: { [GROUP]: 'job-two-highpri', [MIN_AVAILABLE]: '2' },
+    });
 
     const pods = await waitFor(
       async () => {
@@ -127,7 +138,8 @@ describe('gangs', () => {
     expect(new Set(pods.map((p) => p.spec?.nodeName)).size).toBe(2);
     // The gang started together: neither member was bound before the victim was gone.
     const gone = timeline.changes.indexOf(timeline.deleted('pod-lowpri')!);
-    for (const p of pods) expect(timeline.changes.indexOf(timeline.firstBind(p.metadata!.name!)!)).toBeGreaterThan(gone);
+    for (const p of pods)
+      expect(timeline.changes.indexOf(timeline.firstBind(p.metadata!.name!)!)).toBeGreaterThan(gone);
     expect(timeline.peakPodsPerNode()).toBe(1);
   });
 });

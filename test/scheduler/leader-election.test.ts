@@ -35,7 +35,12 @@ async function replica(harness: Harness, lease: string): Promise<RunningSchedule
       leaderElection: true,
       lease: { name: lease, namespace: harness.namespace, ...TIMINGS },
     }),
-    logger: createLogger({ level: process.env['TEST_LOG_LEVEL'] === 'info' ? 'info' : 'warn', format: 'text', isTTY: true, stream: process.stderr }),
+    logger: createLogger({
+      level: process.env['TEST_LOG_LEVEL'] === 'info' ? 'info' : 'warn',
+      format: 'text',
+      isTTY: true,
+      stream: process.stderr,
+    }),
   });
   replicas.push(scheduler);
   return scheduler;

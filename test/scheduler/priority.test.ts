@@ -64,7 +64,8 @@ describe('priority and preemption', () => {
     await h.start({ intervalMs: 1_500 });
 
     const gang = ['gang-0', 'gang-1'];
-    for (const name of gang) await h.createPod(name, { priorityClassName: low, annotations: { [GROUP]: 'train', [MIN_AVAILABLE]: '2' } });
+    for (const name of gang)
+      await h.createPod(name, { priorityClassName: low, annotations: { [GROUP]: 'train', [MIN_AVAILABLE]: '2' } });
     await h.waitBound(gang);
 
     // A free node: the high pod goes there and the gang is left alone.

@@ -18,7 +18,10 @@ const children: ChildProcess[] = [];
 
 beforeAll(() => {
   // The test runs what users run: the built command.
-  execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+  execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
 });
 
 afterEach(async () => {
@@ -30,14 +33,28 @@ afterEach(async () => {
 function runScheduler(kubeconfig: string, namespace: string): ChildProcess {
   const child = spawn(
     process.execPath,
-    [join(root, 'dist/main.js'), 'run', '--namespaces', namespace, '--interval', '500ms', '--http-port', '0', '--bind-concurrency', '1', '--log-format', 'json'],
+    [
+      join(root, 'dist/main.js'),
+      'run',
+      '--namespaces',
+      namespace,
+      '--interval',
+      '500ms',
+      '--http-port',
+      '0',
+      '--bind-concurrency',
+      '1',
+      '--log-format',
+      'json',
+    ],
     { cwd: root, env: { ...process.env, KUBECONFIG: kubeconfig, NODE_OPTIONS: '' }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
   child.on('exit', (code, signal) => {
-    if (code !== 0 && signal !== 'SIGKILL' && signal !== 'SIGTERM') process.stderr.write(`scheduler exited ${code ?? signal}:\n${output.slice(-3000)}\n`);
+    if (code !== 0 && signal !== 'SIGKILL' && signal !== 'SIGTERM')
+      process.stderr.write(`scheduler exited ${code ?? signal}:\n${output.slice(-3000)}\n`);
   });
   children.push(child);
   return child;
@@ -55,22 +72,32 @@ describe('restart', () => {
     for (let i = 0; i < names.length; i += 10) await Promise.all(names.slice(i, i + 10).map((n) => h!.createPod(n)));
 
     const first = runScheduler(kubeconfig, h.namespace);
-    await waitFor(() => timeline.changes.some((c) => c.nodeName !== ''), { timeoutMs: 60_000, what: 'the first bind', intervalMs: 10 });
+    await waitFor(() => timeline.changes.some((c) => c.nodeName !== ''), {
+      timeoutMs: 60_000,
+      what: 'the first bind',
+      intervalMs: 10,
+    });
     first.kill('SIGKILL');
     await waitFor(() => first.signalCode === 'SIGKILL', { timeoutMs: 10_000, what: 'the scheduler to die' });
     const boundAtKill = new Set(timeline.changes.filter((c) => c.nodeName !== '').map((c) => c.uid)).size;
     expect(boundAtKill).toBeLessThan(30); // killed mid-burst, not after it
 
     const second = runScheduler(kubeconfig, h.namespace);
-    await waitFor(
-      async () => (await h!.pods()).filter((p) => (p.spec?.nodeName ?? '') !== '').length >= 30,
-      { timeoutMs: 90_000, what: '30 pods to be bound after the restart' },
-    );
+    await waitFor(async () => (await h!.pods()).filter((p) => (p.spec?.nodeName ?? '') !== '').length >= 30, {
+      timeoutMs: 90_000,
+      what: '30 pods to be bound after the restart',
+    });
     // A few more passes: still 30 (one per node), none moved, none twice.
-    await waitFor(async () => {
-      const ps = await h!.pods();
-      return ps.filter((p) => p.status?.conditions?.some((c) => c.type === 'PodScheduled' && c.reason === 'Unschedulable')).length >= 10;
-    }, { timeoutMs: 30_000, what: 'the 10 pods left over to be reported unschedulable' });
+    await waitFor(
+      async () => {
+        const ps = await h!.pods();
+        return (
+          ps.filter((p) => p.status?.conditions?.some((c) => c.type === 'PodScheduled' && c.reason === 'Unschedulable'))
+            .length >= 10
+        );
+      },
+      { timeoutMs: 30_000, what: 'the 10 pods left over to be reported unschedulable' },
+    );
 
     const pods = await h.pods();
     const bound = pods.filter((p) => (p.spec?.nodeName ?? '') !== '');

@@ -51,6 +51,7 @@ export async function assertClusterReady(kc: k8s.KubeConfig): Promise<void> {
     throw new Error(
       `The local control plane at ${server} does not answer (${reason}). ` +
         'Start it with `make cluster-up`; its logs are in .local/cluster/logs/.',
+      { cause: error },
     );
   }
 }
@@ -74,7 +75,7 @@ export function fakeNode(name: string, options: FakeNodeOptions = {}): k8s.V1Nod
       annotations: { [KWOK_NODE_ANNOTATION_KEY]: KWOK_NODE_ANNOTATION_VALUE },
       labels: { 'kubernetes.io/hostname': name, 'kubernetes.io/os': 'linux', ...options.labels },
     },
-    spec: { taints: options.taints },
+    spec: options.taints === undefined ? {} : { taints: options.taints },
     status: { capacity, allocatable: capacity },
   };
 }

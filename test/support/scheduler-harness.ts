@@ -49,7 +49,11 @@ export class Harness {
   async addNodes(count: number, cpu = '1'): Promise<string[]> {
     const names = Array.from({ length: count }, (_, i) => `${this.namespace}-n${this.nodes.length + i}`);
     await Promise.all(
-      names.map((name) => this.core.createNode({ body: fakeNode(name, { cpu, memory: '4Gi', pods: '110', labels: { [POOL_LABEL]: this.namespace } }) })),
+      names.map((name) =>
+        this.core.createNode({
+          body: fakeNode(name, { cpu, memory: '4Gi', pods: '110', labels: { [POOL_LABEL]: this.namespace } }),
+        }),
+      ),
     );
     this.nodes.push(...names);
     await waitFor(
@@ -73,25 +77,49 @@ export class Harness {
   podSpec(o: TestPodOptions = {}): k8s.V1PodSpec {
     return {
       schedulerName: o.schedulerName ?? 'custom-scheduler',
-      priorityClassName: o.priorityClassName,
+      ...(o.priorityClassName === undefined ? {} : { priorityClassName: o.priorityClassName }),
       terminationGracePeriodSeconds: o.grace ?? 0,
       nodeSelector: { [POOL_LABEL]: this.namespace },
-      containers: [{ name: 'app', image: 'registry.invalid/app:1', resources: { requests: { cpu: o.cpu ?? '1', memory: '64Mi' } } }],
+      containers: [
+        {
+          name: 'app',
+          image: 'registry.invalid/app:1',
+          resources: { requests: { cpu: o.cpu ?? '1', memory: '64Mi' } },
+        },
+      ],
     };
   }
 
   async createPod(name: string, o: TestPodOptions = {}): Promise<k8s.V1Pod> {
     return this.core.createNamespacedPod({
       namespace: this.namespace,
-      body: { metadata: { name, annotations: o.annotations, labels: o.labels }, spec: this.podSpec(o) },
+      body: {
+        metadata: {
+          name,
+          ...(o.annotations === undefined ? {} : { annotations: o.annotations }),
+          ...(o.labels === undefined ? {} : { labels: o.labels }),
+        },
+        spec: this.podSpec(o),
+      },
     });
   }
 
   async start(overrides: Partial<SchedulerConfig> = {}): Promise<RunningScheduler> {
     this.scheduler = await startScheduler({
       kubeConfig: this.kc,
-      config: defaultConfig({ intervalMs: 500, httpPort: 0, namespaces: [this.namespace], logLevel: 'warn', ...overrides }),
-      logger: createLogger({ level: process.env['TEST_LOG_LEVEL'] === 'info' ? 'info' : 'warn', format: 'text', isTTY: true, stream: process.stderr }),
+      config: defaultConfig({
+        intervalMs: 500,
+        httpPort: 0,
+        namespaces: [this.namespace],
+        logLevel: 'warn',
+        ...overrides,
+      }),
+      logger: createLogger({
+        level: process.env['TEST_LOG_LEVEL'] === 'info' ? 'info' : 'warn',
+        format: 'text',
+        isTTY: true,
+        stream: process.stderr,
+      }),
     });
     return this.scheduler;
   }
@@ -124,7 +152,9 @@ export class Harness {
     return waitFor(
       async () => {
         const pods = await this.pods();
-        const nodes = new Map(pods.filter((p) => (p.spec?.nodeName ?? '') !== '').map((p) => [p.metadata!.name!, p.spec!.nodeName!]));
+        const nodes = new Map(
+          pods.filter((p) => (p.spec?.nodeName ?? '') !== '').map((p) => [p.metadata!.name!, p.spec!.nodeName!]),
+        );
         return names.every((n) => nodes.has(n)) ? nodes : undefined;
       },
       { timeoutMs, what: `pods ${names.join(', ')} to be bound`, intervalMs: 100 },
@@ -155,7 +185,10 @@ export class Harness {
 
   /** Events about one pod, as core/v1 shows them. */
   async events(pod: string): Promise<k8s.CoreV1Event[]> {
-    const list = await this.core.listNamespacedEvent({ namespace: this.namespace, fieldSelector: `involvedObject.name=${pod}` });
+    const list = await this.core.listNamespacedEvent({
+      namespace: this.namespace,
+      fieldSelector: `involvedObject.name=${pod}`,
+    });
     return list.items;
   }
 
@@ -164,7 +197,9 @@ export class Harness {
   }
 
   async deletePods(names: readonly string[]): Promise<void> {
-    await Promise.all(names.map((name) => this.core.deleteNamespacedPod({ name, namespace: this.namespace, gracePeriodSeconds: 0 })));
+    await Promise.all(
+      names.map((name) => this.core.deleteNamespacedPod({ name, namespace: this.namespace, gracePeriodSeconds: 0 })),
+    );
   }
 
   async cleanup(): Promise<void> {
@@ -176,6 +211,8 @@ export class Harness {
     };
     await Promise.all(this.nodes.map((name) => this.core.deleteNode({ name }).then(() => undefined, ignoreGone)));
     const scheduling = this.kc.makeApiClient(k8s.SchedulingV1Api);
-    await Promise.all(this.priorityClasses.map((name) => scheduling.deletePriorityClass({ name }).then(() => undefined, ignoreGone)));
+    await Promise.all(
+      this.priorityClasses.map((name) => scheduling.deletePriorityClass({ name }).then(() => undefined, ignoreGone)),
+    );
   }
 }

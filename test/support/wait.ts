@@ -17,7 +17,7 @@ export type Check<T> = () => Promise<T | undefined | null | false> | T | undefin
 export async function waitFor<T>(check: Check<T>, options: WaitOptions): Promise<T> {
   const { timeoutMs, what, intervalMs = 200 } = options;
   const deadline = Date.now() + timeoutMs;
-  let last = 'the check never returned';
+  let last: string;
   for (;;) {
     try {
       const value = await check();
@@ -35,7 +35,7 @@ export async function waitFor<T>(check: Check<T>, options: WaitOptions): Promise
 export function describeError(error: unknown): string {
   if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;
-    return code === undefined ? error.message : `${error.message} (code ${String(code)})`;
+    return typeof code === 'string' || typeof code === 'number' ? `${error.message} (code ${code})` : error.message;
   }
   return String(error);
 }

@@ -6,9 +6,22 @@ import { checkCapacity, checkStatic } from './fit.js';
 import { podMatchesNode, requirementMatches, termMatches } from './node-affinity.js';
 import { firstUntoleratedTaint, tolerates } from './taints.js';
 
-const req = (key: string, operator: SelectorRequirement['operator'], values: string[] = []): SelectorRequirement => ({ key, operator, values });
-const term = (matchExpressions: SelectorRequirement[], matchFields: SelectorRequirement[] = []): NodeSelectorTerm => ({ matchExpressions, matchFields });
-const facts = (p = pod('p')): PodFacts => ({ pod: p, ours: true, ports: portKeys(p), gang: undefined, priority: p.priority });
+const req = (key: string, operator: SelectorRequirement['operator'], values: string[] = []): SelectorRequirement => ({
+  key,
+  operator,
+  values,
+});
+const term = (matchExpressions: SelectorRequirement[], matchFields: SelectorRequirement[] = []): NodeSelectorTerm => ({
+  matchExpressions,
+  matchFields,
+});
+const facts = (p = pod('p')): PodFacts => ({
+  pod: p,
+  ours: true,
+  ports: portKeys(p),
+  gang: undefined,
+  priority: p.priority,
+});
 
 describe('label requirements', () => {
   it.each([
@@ -37,7 +50,9 @@ describe('node affinity and selector', () => {
     expect(termMatches(term([req('zone', 'In', ['z1']), req('gpu', 'Exists')]), n)).toBe(true);
     expect(termMatches(term([req('zone', 'In', ['z1']), req('gpu', 'DoesNotExist')]), n)).toBe(false);
     expect(termMatches(term([]), n)).toBe(false);
-    const either = pod('p', { requiredAffinity: [term([req('zone', 'In', ['z9'])]), term([req('gpu', 'In', ['true'])])] });
+    const either = pod('p', {
+      requiredAffinity: [term([req('zone', 'In', ['z9'])]), term([req('gpu', 'In', ['true'])])],
+    });
     expect(podMatchesNode(either, n)).toBe(true);
     expect(podMatchesNode(pod('p', { requiredAffinity: [] }), n)).toBe(false);
   });
@@ -75,7 +90,9 @@ describe('taints and tolerations', () => {
   it('skips not-ready nodes and unschedulable ones unless tolerated', () => {
     expect(checkStatic(facts(), node('n', { ready: false }))?.reasons).toEqual(['node(s) were not ready']);
     expect(checkStatic(facts(), node('n', { unschedulable: true }))?.reasons).toEqual(['node(s) were unschedulable']);
-    const tolerant = pod('p', { tolerations: [tol({ key: 'node.kubernetes.io/unschedulable', operator: 'Exists', effect: 'NoSchedule' })] });
+    const tolerant = pod('p', {
+      tolerations: [tol({ key: 'node.kubernetes.io/unschedulable', operator: 'Exists', effect: 'NoSchedule' })],
+    });
     expect(checkStatic(facts(tolerant), node('n', { unschedulable: true }))).toBeUndefined();
   });
 });
@@ -98,7 +115,8 @@ describe('capacity', () => {
   });
   it('treats host ports as conflicting on the same protocol and port, 0.0.0.0 against every IP', () => {
     const n = node('n');
-    const at = (hostIP: string, port = 80, protocol = 'TCP') => pod('p', { hostPorts: [{ hostIP, protocol, port }], cpu: 0, memory: 0 });
+    const at = (hostIP: string, port = 80, protocol = 'TCP') =>
+      pod('p', { hostPorts: [{ hostIP, protocol, port }], cpu: 0, memory: 0 });
     expect(checkCapacity(facts(at('10.0.0.1')), used(at('10.0.0.2')), n, 0)).toBeUndefined();
     expect(checkCapacity(facts(at('10.0.0.1')), used(at('0.0.0.0')), n, 0)?.reasons).toEqual([
       "node(s) didn't have free ports for the requested pod ports",
