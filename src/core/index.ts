@@ -4,3 +4,6 @@ export * from './plan-types.js';
 export { parseQuantity, QuantityError } from './quantity.js';
 export { planCycle } from './plan.js';
 export { gangAnnotations, gangKeyOf } from './gangs.js';
+export { compareStrings } from './compare.js';
+export { ok, fail, type Result } from './result.js';
+export { LABEL_VALUE, DNS_LABEL, MAX_LABEL_LENGTH, labelValueProblem } from './labels.js';

@@ -1,0 +1,18 @@
+// Kubernetes name and label syntax, in one place for the planner, the converters and
+// the configuration.
+
+/** A label value that is not empty: at most 63 characters, alphanumeric at both ends, -_. inside. */
+export const LABEL_VALUE = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+
+/** An RFC 1123 label (namespace names): lower-case alphanumerics and '-', alphanumeric at both ends. */
+export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+export const MAX_LABEL_LENGTH = 63;
+
+/** Why `value` is not a valid label value, or undefined; the empty value is valid. */
+export function labelValueProblem(value: string): string | undefined {
+  if (value === '') return undefined;
+  if (value.length > MAX_LABEL_LENGTH) return `must be at most ${MAX_LABEL_LENGTH} characters`;
+  if (!LABEL_VALUE.test(value)) return 'must be a valid label value (alphanumerics, "-", "_", "." inside)';
+  return undefined;
+}
