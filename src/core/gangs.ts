@@ -1,6 +1,8 @@
 // Gangs: pods of one namespace sharing the group-name annotation, placed all or
 // nothing. Invalid annotations fail closed: the pods are held with a reason that
 // names the annotation, and nothing else is affected.
+import { compareStrings } from './compare.js';
+import { labelValueProblem } from './labels.js';
 import type { Pod } from './model.js';
 
 export interface GangAnnotations {
@@ -16,6 +18,31 @@ export function gangAnnotations(prefix: string): GangAnnotations {
 export function gangKeyOf(pod: Pod, names: GangAnnotations): string | undefined {
   const group = pod.annotations[names.groupName];
   return group === undefined ? undefined : `${pod.namespace}/${group}`;
+}
+
+/**
+ * The gang a pod counts in, as the planner groups pods: `namespace/group-name`, or
+ * undefined when the pod names no gang or an invalid group name (the planner holds such
+ * a pod on its own; it belongs to no gang).
+ */
+export function memberGangKey(pod: Pod, names: GangAnnotations): string | undefined {
+  const group = pod.annotations[names.groupName];
+  if (group === undefined || groupNameProblem(group) !== undefined) return undefined;
+  return `${pod.namespace}/${group}`;
+}
+
+/**
+ * How many members must be placed together: the largest valid min-available among the
+ * members, else every member (all or nothing). Invalid values do not count here; the
+ * planner holds their gang with a reason instead.
+ */
+export function gangQuorum(members: readonly Pod[], names: GangAnnotations): number {
+  let quorum = 0;
+  for (const p of members) {
+    const min = minAvailableOf(p, names);
+    if (typeof min === 'number') quorum = Math.max(quorum, min);
+  }
+  return quorum === 0 ? members.length : quorum;
 }
 
 export interface Gang {
@@ -40,15 +67,20 @@ export interface GangIndex {
   readonly invalidPods: ReadonlyMap<string, string>;
 }
 
-// A label value: at most 63 characters, alphanumeric at both ends, -_. inside.
-const LABEL_VALUE = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 const POSITIVE_INTEGER = /^[1-9][0-9]*$/;
 
+/** Why a group name is not valid: it must be a non-empty label value. */
 export function groupNameProblem(value: string): string | undefined {
   if (value === '') return 'must not be empty';
-  if (value.length > 63) return 'must be at most 63 characters';
-  if (!LABEL_VALUE.test(value)) return 'must be a valid label value (alphanumerics, "-", "_", "." inside)';
-  return undefined;
+  return labelValueProblem(value);
+}
+
+/** A pod's min-available: absent, a positive integer, or 'invalid'. */
+function minAvailableOf(pod: Pod, names: GangAnnotations): number | 'invalid' | undefined {
+  const raw = pod.annotations[names.minAvailable];
+  if (raw === undefined) return undefined;
+  const text = raw.trim();
+  return POSITIVE_INTEGER.test(text) && Number.isSafeInteger(Number(text)) ? Number(text) : 'invalid';
 }
 
 function isAlive(p: Pod): boolean {
@@ -77,7 +109,7 @@ export function indexGangs(
       invalidPods.set(p.key, `invalid annotation ${names.groupName}=${JSON.stringify(group)}: ${problem}`);
       continue;
     }
-    const key = gangKeyOf(p, names)!;
+    const key = `${p.namespace}/${group}`;
     let members = byGang.get(key);
     if (members === undefined) byGang.set(key, (members = []));
     members.push(p);
@@ -89,7 +121,6 @@ export function indexGangs(
 }
 
 function describeGang(key: string, members: Pod[], isPending: (p: Pod) => boolean, names: GangAnnotations): Gang {
-  let quorum = 0;
   let invalid: string | undefined;
   let priority = Number.NEGATIVE_INFINITY;
   let placed = 0;
@@ -98,22 +129,18 @@ function describeGang(key: string, members: Pod[], isPending: (p: Pod) => boolea
     priority = Math.max(priority, p.priority);
     if (p.phase === 'Succeeded' || p.nodeName !== '') placed++;
     else if (isPending(p)) pending.push(p);
-    const raw = p.annotations[names.minAvailable];
-    if (raw === undefined) continue;
-    if (!POSITIVE_INTEGER.test(raw.trim()) || !Number.isSafeInteger(Number(raw.trim()))) {
+    if (minAvailableOf(p, names) === 'invalid') {
+      const raw = p.annotations[names.minAvailable] ?? '';
       invalid ??= `gang ${key}: pod ${p.name} has invalid annotation ${names.minAvailable}=${JSON.stringify(raw)}: must be a positive integer`;
-      continue;
     }
-    quorum = Math.max(quorum, Number(raw.trim()));
   }
   pending.sort(olderFirst);
-  // No min-available anywhere: all or nothing over every visible member.
-  if (quorum === 0) quorum = members.length;
+  const quorum = gangQuorum(members, names);
   return { key, members, pending, placed, quorum, priority, invalid };
 }
 
 /** Creation time, then namespace/name: the order pods of equal priority are served in. */
 export function olderFirst(a: Pod, b: Pod): number {
   if (a.creationTime !== b.creationTime) return a.creationTime - b.creationTime;
-  return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+  return compareStrings(a.key, b.key);
 }

@@ -48,4 +48,22 @@ describe('GangGuard', () => {
     );
     expect(guard.tracked).toBe(0);
   });
+
+  it('treats a pod with an invalid group name as no gang, as the planner does', () => {
+    const guard = new GangGuard('custom-scheduling.k8s.io', 'custom-scheduler', 60_000);
+    const bad = (name: string, nodeName = '') => member(name, nodeName, { [GROUP]: 'not a label value!' });
+    const pods = [bad('a', 'n1'), bad('b')];
+    guard.noteBinds([{ pod: 'default/b', node: 'n2', result: 'failed' }], byKey(pods), 0);
+    expect(guard.tracked).toBe(0);
+    expect(guard.check(snap([], pods), 120_000)).toEqual([]);
+  });
+
+  it('counts the quorum as the planner does: the largest valid min-available', () => {
+    const guard = new GangGuard('custom-scheduling.k8s.io', 'custom-scheduler', 60_000);
+    const pods = [member('a', 'n1', { [MIN]: '1' }), member('b', '', { [MIN]: 'many' }), member('c')];
+    guard.noteBinds([{ pod: 'default/b', node: 'n2', result: 'failed' }], byKey(pods), 0);
+    expect(guard.tracked).toBe(1);
+    expect(guard.check(snap([], pods), 120_000)).toEqual([]);
+    expect(guard.tracked).toBe(0);
+  });
 });

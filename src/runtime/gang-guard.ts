@@ -2,13 +2,21 @@
 // good, later passes try again (bound members count toward the quorum, so the planner
 // places the rest where they fit); if the gang is still below its quorum after
 // `timeoutMs`, its bound members are evicted so the capacity goes back to the cluster.
-import { gangAnnotations, type Eviction, type Pod, type Snapshot } from '../core/index.js';
+import {
+  gangAnnotations,
+  gangQuorum,
+  memberGangKey,
+  type Eviction,
+  type GangAnnotations,
+  type Pod,
+  type Snapshot,
+} from '../core/index.js';
 import type { WriteReport } from './executor.js';
 
 export class GangGuard {
   /** gang key (namespace/group) -> when a bind of it first failed. */
   private readonly partial = new Map<string, number>();
-  private readonly names;
+  private readonly names: GangAnnotations;
 
   constructor(
     annotationPrefix: string,
@@ -47,7 +55,7 @@ export class GangGuard {
     for (const [key, since] of [...this.partial]) {
       const alive = members.get(key) ?? [];
       const placed = alive.filter((p) => p.nodeName !== '' || p.phase === 'Succeeded');
-      if (placed.length === 0 || placed.length >= this.quorum(alive)) {
+      if (placed.length === 0 || placed.length >= gangQuorum(alive, this.names)) {
         this.partial.delete(key); // nothing held, or whole enough: no longer our concern
         continue;
       }
@@ -61,19 +69,9 @@ export class GangGuard {
     return victims;
   }
 
+  /** The gang of one of our pods, as the planner groups them (an invalid group name is no gang). */
   private gangOf(pod: Pod | undefined): string | undefined {
     if (pod === undefined || pod.schedulerName !== this.schedulerName) return undefined;
-    const group = pod.annotations[this.names.groupName];
-    return group === undefined || group === '' ? undefined : `${pod.namespace}/${group}`;
-  }
-
-  /** The planner's rule: the largest min-available among members, else every member. */
-  private quorum(members: readonly Pod[]): number {
-    let quorum = 0;
-    for (const p of members) {
-      const raw = (p.annotations[this.names.minAvailable] ?? '').trim();
-      if (/^[1-9][0-9]*$/.test(raw)) quorum = Math.max(quorum, Number(raw));
-    }
-    return quorum === 0 ? members.length : quorum;
+    return memberGangKey(pod, this.names);
   }
 }

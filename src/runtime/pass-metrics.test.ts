@@ -63,4 +63,27 @@ describe('pass metrics', () => {
     recordPass(metrics, { skipped: true }, 0.1, 'custom-scheduling.k8s.io');
     expect(await metrics.render()).toContain('custom_scheduler_pass_duration_seconds_count 0');
   });
+
+  it('counts no gang for a pod whose group name is invalid, as the planner does', async () => {
+    const metrics = new SchedulerMetrics();
+    const invalid = pod('x-0', { annotations: { 'custom-scheduling.k8s.io/group-name': 'not a label value!' } });
+    recordPass(
+      metrics,
+      {
+        skipped: false,
+        pods: new Map([[invalid.key, invalid]]),
+        plan: {
+          bindings: [],
+          evictions: [],
+          nominations: [],
+          unschedulable: [{ pod: 'default/x-0', reason: 'InvalidAnnotation', message: 'invalid annotation' }],
+        },
+      },
+      0.1,
+      'custom-scheduling.k8s.io',
+    );
+    const text = await metrics.render();
+    expect(text).toContain('custom_scheduler_gangs_waiting 0');
+    expect(text).toContain('custom_scheduler_pending_pods 1');
+  });
 });

@@ -1,5 +1,5 @@
 // Turns what one pass planned and did into the scheduler's metrics.
-import { gangAnnotations, gangKeyOf } from '../core/index.js';
+import { gangAnnotations, memberGangKey } from '../core/index.js';
 import type { WriteReport } from './executor.js';
 import type { CallResult, SchedulerMetrics } from './metrics.js';
 import type { PassSummary } from './pass.js';
@@ -22,9 +22,10 @@ export function recordPass(
   // Still pending after this pass: held back, or nominated and waiting for victims.
   metrics.setPendingPods(plan.unschedulable.length + plan.nominations.length);
   const names = gangAnnotations(annotationPrefix);
+  // The planner's grouping: a pod with an invalid group name is in no gang.
   const gang = (key: string): string | undefined => {
     const pod = pods?.get(key);
-    return pod === undefined ? undefined : gangKeyOf(pod, names);
+    return pod === undefined ? undefined : memberGangKey(pod, names);
   };
   const waiting = new Set(plan.unschedulable.map((u) => gang(u.pod)).filter((g) => g !== undefined));
   metrics.setGangsWaiting(waiting.size);
