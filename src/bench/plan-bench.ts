@@ -2,7 +2,15 @@
 // Not a test. Run: npm run bench:plan [-- --runs N]
 // Prints, per case: sizes, the median and spread of plan time, and peak heap/RSS.
 import { performance } from 'node:perf_hooks';
-import { DEFAULT_PLAN_CONFIG, planCycle, type Node, type Pod, type Resources, type Snapshot } from '../core/index.js';
+import {
+  DEFAULT_PLAN_CONFIG,
+  NO_POD_AFFINITY,
+  planCycle,
+  type Node,
+  type Pod,
+  type Resources,
+  type Snapshot,
+} from '../core/index.js';
 
 const GiB = 1024 ** 3;
 const T0 = Date.parse('2026-01-01T00:00:00Z');
@@ -49,6 +57,8 @@ function makePod(o: { nodeName?: string; cpu: number; memory: number; priority: 
     preferredAffinity: [],
     tolerations: [],
     hostPorts: [],
+    podAffinity: NO_POD_AFFINITY,
+    spread: [],
     nominatedNodeName: '',
     schedulingGated: false,
   };

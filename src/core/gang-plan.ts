@@ -89,7 +89,10 @@ function preemptForGang(pass: Pass, members: readonly PodFacts[], needed: number
       continue;
     }
     // Beyond the quorum, members only take room that is free; they never evict.
-    const choice = chosen.length >= needed ? undefined : choosePreemption(pass.preemption, f, p.resolvable, shapeOf(f));
+    const choice =
+      chosen.length >= needed
+        ? undefined
+        : choosePreemption(pass.preemption, f, p.resolvable, shapeOf(f, pass.search.labelsMatter));
     if (choice === undefined) {
       unplaced.push([f, p]);
       continue;
@@ -111,6 +114,8 @@ function preemptForGang(pass: Pass, members: readonly PodFacts[], needed: number
 
 /** Whether `needed` members cannot be placed even on the same nodes with nothing running. */
 function neverFits(pass: Pass, members: readonly PodFacts[], needed: number): boolean {
+  // Affinity to other pods may be met once they run: an empty cluster proves nothing.
+  if (members.some((f) => f.pod.podAffinity.required.length > 0)) return false;
   const empty = pass.emptyCluster();
   const search: Search = { ...pass.search, state: empty, nextStart: 0, failures: new Map() };
   const start = empty.mark();

@@ -55,6 +55,55 @@ export interface HostPort {
   readonly port: number;
 }
 
+/**
+ * A required or preferred pod (anti-)affinity term, processed as kube-scheduler does:
+ * matchLabelKeys/mismatchLabelKeys already merged into `selector`.
+ */
+export interface PodAffinityTerm {
+  /** undefined matches no pod (a term without labelSelector). */
+  readonly selector: LabelSelector | undefined;
+  /** Namespaces listed by the term; the pod's own when neither namespaces nor namespaceSelector is given. */
+  readonly namespaces: readonly string[];
+  /** undefined selects no namespace; an empty selector selects every namespace. */
+  readonly namespaceSelector: LabelSelector | undefined;
+  readonly topologyKey: string;
+}
+
+export interface WeightedPodAffinityTerm {
+  readonly weight: number;
+  readonly term: PodAffinityTerm;
+}
+
+/** spec.affinity.podAffinity and podAntiAffinity. */
+export interface PodAffinityRules {
+  readonly required: readonly PodAffinityTerm[];
+  readonly preferred: readonly WeightedPodAffinityTerm[];
+  readonly requiredAnti: readonly PodAffinityTerm[];
+  readonly preferredAnti: readonly WeightedPodAffinityTerm[];
+}
+
+export const NO_POD_AFFINITY: PodAffinityRules = Object.freeze({
+  required: [],
+  preferred: [],
+  requiredAnti: [],
+  preferredAnti: [],
+});
+
+export type NodeInclusionPolicy = 'Honor' | 'Ignore';
+
+/** One of spec.topologySpreadConstraints, defaults applied and matchLabelKeys merged into `selector`. */
+export interface SpreadConstraint {
+  readonly maxSkew: number;
+  readonly topologyKey: string;
+  readonly whenUnsatisfiable: 'DoNotSchedule' | 'ScheduleAnyway';
+  /** undefined counts no pod. */
+  readonly selector: LabelSelector | undefined;
+  /** 1 when unset. */
+  readonly minDomains: number;
+  readonly nodeAffinityPolicy: NodeInclusionPolicy;
+  readonly nodeTaintsPolicy: NodeInclusionPolicy;
+}
+
 export type PodPhase = 'Pending' | 'Running' | 'Succeeded' | 'Failed' | 'Unknown';
 
 export interface Pod {
@@ -83,6 +132,8 @@ export interface Pod {
   readonly preferredAffinity: readonly PreferredTerm[];
   readonly tolerations: readonly Toleration[];
   readonly hostPorts: readonly HostPort[];
+  readonly podAffinity: PodAffinityRules;
+  readonly spread: readonly SpreadConstraint[];
   /** status.nominatedNodeName, '' when none. */
   readonly nominatedNodeName: string;
   readonly schedulingGated: boolean;
@@ -115,10 +166,21 @@ export interface PodDisruptionBudget {
   readonly disruptedPods: ReadonlySet<string>;
 }
 
+/** A namespace's labels, for the namespaceSelector of pod affinity terms. */
+export interface Namespace {
+  readonly name: string;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
 export interface Snapshot {
   readonly nodes: readonly Node[];
   readonly pods: readonly Pod[];
   readonly pdbs: readonly PodDisruptionBudget[];
+  /**
+   * The cluster's namespaces, when known. Without them a pod whose affinity term
+   * selects namespaces by label is held (its namespaces cannot be told).
+   */
+  readonly namespaces?: readonly Namespace[];
 }
 
 export const ZERO_RESOURCES: Resources = Object.freeze({

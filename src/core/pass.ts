@@ -2,12 +2,19 @@
 // and the plan being built. Single pods are placed or preempted for here.
 import { checkStatic } from './filters/fit.js';
 import { gangKeyOf, indexGangs, olderFirst, gangAnnotations, type Gang } from './gangs.js';
-import type { Pod, Snapshot } from './model.js';
+import { NO_POD_AFFINITY, type Pod, type Snapshot } from './model.js';
 import { findNode, feasibleNodesToFind, shapeOf, type Placement, type Search } from './placement.js';
 import type { Binding, Eviction, Nomination, Plan, PlanConfig, Unschedulable } from './plan-types.js';
 import { choosePreemption, type PreemptionContext, type VictimChoice } from './preemption.js';
 import { nodesUnavailable, REASON, ReasonTally } from './reasons.js';
 import { ClusterState, portKeys, type NodeState, type PodFacts } from './state.js';
+import { needsNamespaceLabels, type NamespaceLabels } from './topology/terms.js';
+
+/** Labels by namespace name; undefined for every namespace when the snapshot has none. */
+function namespaceLabelsOf(snapshot: Snapshot): NamespaceLabels {
+  const byName = new Map((snapshot.namespaces ?? []).map((n) => [n.name, n.labels]));
+  return (name) => byName.get(name);
+}
 
 export type Work =
   | { readonly kind: 'pod'; readonly facts: PodFacts }
@@ -25,6 +32,7 @@ export class Pass {
   private readonly gangs: ReadonlyMap<string, Gang>;
   private readonly gangMembers = new Map<string, PodFacts[]>();
   private empty: ClusterState | undefined;
+  private readonly namespaceLabels: NamespaceLabels;
 
   private readonly bindings: Binding[] = [];
   private readonly evictions: Eviction[] = [];
@@ -43,7 +51,8 @@ export class Pass {
     const index = indexGangs(snapshot.pods, ours, isPending, names);
     this.gangs = index.gangs;
 
-    this.state = new ClusterState(snapshot.nodes, snapshot.pdbs);
+    this.namespaceLabels = namespaceLabelsOf(snapshot);
+    this.state = new ClusterState(snapshot.nodes, snapshot.pdbs, this.namespaceLabels);
     const pendingByGang = new Map<string, PodFacts[]>();
     for (const pod of snapshot.pods) {
       const gangKey = ours(pod) ? gangKeyOf(pod, names) : undefined;
@@ -58,7 +67,7 @@ export class Pass {
       if (pod.nodeName !== '') {
         this.addBound(facts);
       } else if (isPending(pod)) {
-        const invalid = index.invalidPods.get(pod.key);
+        const invalid = index.invalidPods.get(pod.key) ?? this.unreadableRules(pod);
         if (invalid !== undefined) {
           this.hold(pod, 'InvalidAnnotation', invalid);
           continue;
@@ -83,6 +92,7 @@ export class Pass {
       config,
       softTaints: snapshot.nodes.some((n) => n.taints.some((t) => t.effect === 'PreferNoSchedule')),
       feasibleToFind: feasibleNodesToFind(snapshot.nodes.length, config.percentageOfNodesToScore),
+      labelsMatter: snapshot.pods.some((p) => p.podAffinity !== NO_POD_AFFINITY),
       nextStart: 0,
       failures: new Map(),
     };
@@ -93,6 +103,20 @@ export class Pass {
       gangMembers: (g) => this.gangMembers.get(g) ?? [],
       dryRuns: new Map(),
     };
+  }
+
+  /** A rule the snapshot cannot answer holds the pod: never placed as if the rule were absent. */
+  private unreadableRules(pod: Pod): string | undefined {
+    if (this.snapshot.namespaces !== undefined) return undefined;
+    const a = pod.podAffinity;
+    const terms = [
+      ...a.required,
+      ...a.requiredAnti,
+      ...a.preferred.map((w) => w.term),
+      ...a.preferredAnti.map((w) => w.term),
+    ];
+    if (!terms.some(needsNamespaceLabels)) return undefined;
+    return 'a pod affinity term selects namespaces by label (namespaceSelector), and this snapshot has no Namespace objects to match';
   }
 
   private addBound(f: PodFacts): void {
@@ -112,7 +136,7 @@ export class Pass {
   /** The same nodes with nothing running, for judging whether a gang could ever fit. */
   emptyCluster(): ClusterState {
     if (this.empty === undefined) {
-      this.empty = new ClusterState(this.snapshot.nodes, []);
+      this.empty = new ClusterState(this.snapshot.nodes, [], this.namespaceLabels);
       this.empty.settle();
     }
     return this.empty;
@@ -182,7 +206,7 @@ export class Pass {
     const waiting = this.waitingFor(f);
     if (waiting !== undefined) return this.nominate(f, waiting);
     if (this.canPreempt(f)) {
-      const choice = choosePreemption(this.preemption, f, placement.resolvable, shapeOf(f));
+      const choice = choosePreemption(this.preemption, f, placement.resolvable, shapeOf(f, this.search.labelsMatter));
       if (choice !== undefined) {
         this.evict(choice, f);
         return this.nominate(f, choice.ns);

@@ -7,6 +7,7 @@ import type { PlanConfig } from './plan-types.js';
 import { ReasonTally, type Rejection } from './reasons.js';
 import { pickBest, resourceScore, type Candidate } from './score.js';
 import type { ClusterState, NodeState, PodFacts } from './state.js';
+import { prepareTopologyRules, type TopologyRules } from './topology/rules.js';
 
 export interface Search {
   readonly state: ClusterState;
@@ -16,8 +17,23 @@ export interface Search {
   readonly feasibleToFind: number;
   /** Where the next search starts (rotates, as kube-scheduler's nextStartNodeIndex). */
   nextStart: number;
-  /** Failed searches by pod shape, valid while no capacity has been given back. */
-  readonly failures: Map<string, { readonly generation: number; readonly placement: Placement & { ok: false } }>;
+  /** Some pod in the snapshot carries pod (anti-)affinity terms, so labels and namespace shape every answer. */
+  readonly labelsMatter: boolean;
+  /** Failed searches by pod shape; see `findNode` for how long one stays valid. */
+  readonly failures: Map<string, FailedSearch>;
+}
+
+interface FailedSearch {
+  readonly generation: number;
+  /** The topology version, for pods whose rules new placements can satisfy. */
+  readonly topologyVersion: number;
+  readonly placement: Placement & { ok: false };
+}
+
+/** Rules that placements elsewhere can satisfy: required pod affinity, a DoNotSchedule spread minimum. */
+export function gainsWithPlacements(f: PodFacts): boolean {
+  const p = f.pod;
+  return p.podAffinity.required.length > 0 || p.spread.some((c) => c.whenUnsatisfiable === 'DoNotSchedule');
 }
 
 const shapes = new WeakMap<PodFacts, string>();
@@ -26,12 +42,14 @@ const shapes = new WeakMap<PodFacts, string>();
  * Everything a search result depends on besides the cluster: two pods with the same
  * shape get the same answer, so batch jobs of identical pods search once per pass.
  */
-export function shapeOf(f: PodFacts): string {
+export function shapeOf(f: PodFacts, labelsMatter: boolean): string {
   let shape = shapes.get(f);
   if (shape === undefined) {
     const p = f.pod;
     const r = p.requests;
+    const topology = labelsMatter || p.spread.length > 0 ? [p.namespace, p.labels, p.podAffinity, p.spread] : null;
     shape = JSON.stringify([
+      topology,
       f.priority,
       f.ours,
       p.nominatedNodeName,
@@ -62,62 +80,85 @@ export function feasibleNodesToFind(nodeCount: number, percentage: number): numb
   return Math.max(minFeasible, Math.floor((nodeCount * pct) / 100));
 }
 
-export function checkNode(search: Search, f: PodFacts, ns: NodeState): Rejection | undefined {
+export function checkNode(
+  search: Search,
+  f: PodFacts,
+  ns: NodeState,
+  rules: TopologyRules | undefined,
+): Rejection | undefined {
   return (
-    checkStatic(f, ns.node) ?? checkCapacity(f, search.state.usageFor(f, ns), ns.node, search.config.maxPodsPerNode)
+    checkStatic(f, ns.node) ??
+    checkCapacity(f, search.state.usageFor(f, ns), ns.node, search.config.maxPodsPerNode) ??
+    rules?.check(ns)
   );
 }
 
+/**
+ * A failed search is reused for pods of the same shape while no capacity has been
+ * given back and, when the pod's rules can be satisfied by placements elsewhere, while
+ * no pod has been placed either.
+ */
 export function findNode(search: Search, f: PodFacts): Placement {
   const { state } = search;
-  const shape = shapeOf(f);
+  const shape = shapeOf(f, search.labelsMatter);
   const known = search.failures.get(shape);
-  if (known !== undefined && known.generation === state.freedGeneration) return known.placement;
+  const topologyVersion = gainsWithPlacements(f) ? state.topology.version : 0;
+  if (known?.generation === state.freedGeneration && known.topologyVersion === topologyVersion) {
+    return known.placement;
+  }
   const placement = searchNodes(search, f);
-  if (!placement.ok) search.failures.set(shape, { generation: state.freedGeneration, placement });
+  if (!placement.ok) search.failures.set(shape, { generation: state.freedGeneration, topologyVersion, placement });
   return placement;
 }
 
 function searchNodes(search: Search, f: PodFacts): Placement {
   const { state, config } = search;
+  const rules = prepareTopologyRules(state.topology, f);
   // A nominated pod gets its node first, as kube-scheduler evaluates the nominated node first.
   const nominated = state.byName.get(f.pod.nominatedNodeName);
-  if (nominated !== undefined && checkNode(search, f, nominated) === undefined) return { ok: true, ns: nominated };
+  if (nominated !== undefined && checkNode(search, f, nominated, rules) === undefined) {
+    return { ok: true, ns: nominated };
+  }
 
   const nodes = state.nodes;
   const n = nodes.length;
   const tally = new ReasonTally();
   const resolvable: NodeState[] = [];
   // Only normalised scores need every candidate; otherwise keep the best so far (no garbage).
-  const feasible: Candidate[] | undefined = search.softTaints || f.pod.preferredAffinity.length > 0 ? [] : undefined;
+  const keepAll = search.softTaints || f.pod.preferredAffinity.length > 0 || rules?.scores === true;
+  const feasible: Candidate[] | undefined = keepAll ? [] : undefined;
   let found = 0;
   let best: NodeState | undefined;
   let bestScore = -1;
   const start = n === 0 ? 0 : search.nextStart % n;
   let examined = 0;
   for (; examined < n && found < search.feasibleToFind; examined++) {
-    const ns = nodes[(start + examined) % n]!;
+    const ns = nodes[(start + examined) % n];
+    if (ns === undefined) break;
     const stat = checkStatic(f, ns.node);
     if (stat !== undefined) {
       tally.add(stat.reasons);
       continue;
     }
     const used = state.usageFor(f, ns);
-    const cap = checkCapacity(f, used, ns.node, config.maxPodsPerNode);
-    if (cap !== undefined) {
-      tally.add(cap.reasons);
-      resolvable.push(ns);
+    const rejection = checkCapacity(f, used, ns.node, config.maxPodsPerNode) ?? rules?.check(ns);
+    if (rejection !== undefined) {
+      tally.add(rejection.reasons);
+      if (rejection.resolvable) resolvable.push(ns);
       continue;
     }
     found++;
     const score = resourceScore(f, used, ns, config.scoring);
     if (feasible !== undefined) feasible.push({ ns, resource: score });
-    else if (score > bestScore || (score === bestScore && ns.index < best!.index)) {
+    else if (best === undefined || score > bestScore || (score === bestScore && ns.index < best.index)) {
       best = ns;
       bestScore = score;
     }
   }
   search.nextStart = n === 0 ? 0 : (start + examined) % n;
-  if (found === 0) return { ok: false, tally, resolvable };
-  return { ok: true, ns: feasible === undefined ? best! : pickBest(f, feasible, search.softTaints) };
+  if (feasible !== undefined && feasible.length > 0) {
+    return { ok: true, ns: pickBest(f, feasible, search.softTaints, rules?.score(feasible.map((c) => c.ns))) };
+  }
+  if (best !== undefined) return { ok: true, ns: best };
+  return { ok: false, tally, resolvable };
 }

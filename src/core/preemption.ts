@@ -6,6 +6,7 @@ import { checkStatic, fitsCapacity } from './filters/fit.js';
 import type { PodDisruptionBudget } from './model.js';
 import type { Search } from './placement.js';
 import { pdbCovers, type ClusterState, type NodeState, type PodFacts } from './state.js';
+import { prepareTopologyRules, type TopologyRules } from './topology/rules.js';
 
 export interface VictimChoice {
   readonly ns: NodeState;
@@ -29,6 +30,8 @@ export interface PreemptionContext {
 interface DryRun {
   readonly version: number;
   readonly sharedVersion: number;
+  /** The topology version when the pod has rules across nodes (placements anywhere matter then). */
+  readonly topologyVersion: number;
   readonly choice: VictimChoice | undefined;
 }
 
@@ -95,15 +98,33 @@ function pdbViolating(units: readonly Unit[], pdbs: readonly PodDisruptionBudget
   return violating;
 }
 
-export function selectVictims(ctx: PreemptionContext, f: PodFacts, ns: NodeState): VictimChoice | undefined {
+/**
+ * The victims on `ns` that make room for `f`, or undefined when none would. Rules
+ * across nodes (`rules`) are judged with the victims on this node gone; the pods that
+ * stay keep the rules too (a reprieve that would break one is not given).
+ */
+export function selectVictims(
+  ctx: PreemptionContext,
+  f: PodFacts,
+  ns: NodeState,
+  rules: TopologyRules | undefined = undefined,
+): VictimChoice | undefined {
   const { state, config } = ctx.search;
   if (checkStatic(f, ns.node) !== undefined) return undefined;
   const used = state.usageFor(f, ns).clone();
   // Pods already going away are counted as soon free, never evicted again.
   for (const v of ns.bound) if (state.terminating.has(v.pod.key)) used.apply(v.pod.requests, v.ports, v.ours, -1);
   const units = victimUnits(ctx, f, ns);
-  for (const u of units) for (const v of u.here) used.apply(v.pod.requests, v.ports, v.ours, -1);
-  const fits = (): boolean => fitsCapacity(f, used, ns.node, config.maxPodsPerNode);
+  const removed = new Set<PodFacts>();
+  for (const u of units) {
+    for (const v of u.here) {
+      used.apply(v.pod.requests, v.ports, v.ours, -1);
+      removed.add(v);
+    }
+  }
+  const fits = (): boolean =>
+    fitsCapacity(f, used, ns.node, config.maxPodsPerNode) &&
+    (rules === undefined || rules.check(ns, [...removed]) === undefined);
   if (!fits()) return undefined;
 
   const violating = pdbViolating(units, ctx.pdbs, state);
@@ -112,9 +133,15 @@ export function selectVictims(ctx: PreemptionContext, f: PodFacts, ns: NodeState
   let pdbViolations = 0;
   for (const u of order) {
     const here = u.here;
-    for (const v of here) used.apply(v.pod.requests, v.ports, v.ours, 1);
+    for (const v of here) {
+      used.apply(v.pod.requests, v.ports, v.ours, 1);
+      removed.delete(v);
+    }
     if (fits()) continue; // reprieved
-    for (const v of here) used.apply(v.pod.requests, v.ports, v.ours, -1);
+    for (const v of here) {
+      used.apply(v.pod.requests, v.ports, v.ours, -1);
+      removed.add(v);
+    }
     victims.push(...u.pods);
     if (violating.has(u)) pdbViolations += u.pods.length;
   }
@@ -147,13 +174,20 @@ export function choosePreemption(
   const total = state.nodes.length;
   let runs = ctx.dryRuns.get(shape);
   if (runs === undefined) ctx.dryRuns.set(shape, (runs = new Map<NodeState, DryRun>()));
+  const rules = prepareTopologyRules(state.topology, f);
+  const topologyVersion = rules === undefined ? 0 : state.topology.version;
   const dryRun = (ns: NodeState): VictimChoice | undefined => {
     const known = runs.get(ns);
-    if (known !== undefined && known.version === ns.version && known.sharedVersion === state.sharedVersion) {
+    if (
+      known !== undefined &&
+      known.version === ns.version &&
+      known.sharedVersion === state.sharedVersion &&
+      known.topologyVersion === topologyVersion
+    ) {
       return known.choice;
     }
-    const choice = selectVictims(ctx, f, ns);
-    runs.set(ns, { version: ns.version, sharedVersion: state.sharedVersion, choice });
+    const choice = selectVictims(ctx, f, ns, rules);
+    runs.set(ns, { version: ns.version, sharedVersion: state.sharedVersion, topologyVersion, choice });
     return choice;
   };
   const wanted = Math.min(total, Math.max(100, Math.floor(total / 10)));

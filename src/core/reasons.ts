@@ -11,6 +11,11 @@ export const REASON = {
   maxPodsPerNode: 'node(s) already had maxPodsPerNode pods of this scheduler',
   insufficient: (resource: string): string => `Insufficient ${resource}`,
   untoleratedTaint: (key: string, value: string): string => `node(s) had untolerated taint {${key}: ${value}}`,
+  podAffinity: "node(s) didn't match pod affinity rules",
+  podAntiAffinity: "node(s) didn't match pod anti-affinity rules",
+  existingAntiAffinity: "node(s) didn't satisfy existing pods anti-affinity rules",
+  spread: "node(s) didn't match pod topology spread constraints",
+  spreadMissingLabel: "node(s) didn't match pod topology spread constraints (missing required label)",
   noVictims: 'No preemption victims found for incoming pod',
   preemptionNotHelpful: 'Preemption is not helpful for scheduling',
 } as const;

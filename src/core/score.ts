@@ -42,9 +42,14 @@ function normalise(raw: readonly number[], reverse: boolean): number[] {
   });
 }
 
-/** The best candidate; `candidates` is not empty. */
-export function pickBest(f: PodFacts, candidates: readonly Candidate[], clusterHasSoftTaints: boolean): NodeState {
-  const total = candidates.map((c) => c.resource);
+/** The best candidate; `candidates` is not empty. `extra` adds scores computed elsewhere (topology rules). */
+export function pickBest(
+  f: PodFacts,
+  candidates: readonly Candidate[],
+  clusterHasSoftTaints: boolean,
+  extra?: readonly number[],
+): NodeState {
+  const total = candidates.map((c, i) => c.resource + (extra?.[i] ?? 0));
   if (f.pod.preferredAffinity.length > 0) {
     const affinity = normalise(
       candidates.map((c) => preferredAffinityWeight(f.pod, c.ns.node)),

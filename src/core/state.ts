@@ -1,9 +1,12 @@
 // The working copy of the cluster one pass plans on. Every change goes through a
 // method that logs its undo, so a gang's tentative placements can be rolled back
 // (a transaction: mark, try, then keep or roll back to the mark).
+import { compareStrings } from './compare.js';
 import { labelSelectorMatches } from './filters/node-affinity.js';
 import type { Node, Pod, PodDisruptionBudget } from './model.js';
 import { Usage, type PortKey, ANY_IP } from './resources.js';
+import { TopologyIndex } from './topology/index.js';
+import type { NamespaceLabels } from './topology/terms.js';
 
 /** What the planner derives once per pod per pass. */
 export interface PodFacts {
@@ -58,14 +61,19 @@ export class ClusterState {
   /** Disruptions each PDB allows, less the victims chosen this pass. */
   private readonly pdbLeft = new Map<PodDisruptionBudget, number>();
 
+  /** Pods per topology domain and the affinity terms bound pods carry, kept under the undo log. */
+  readonly topology: TopologyIndex;
+
   constructor(
     nodes: readonly Node[],
     private readonly pdbs: readonly PodDisruptionBudget[],
+    namespaceLabels: NamespaceLabels = () => undefined,
   ) {
     for (const b of pdbs) this.pdbLeft.set(b, b.disruptionsAllowed);
-    const sorted = [...nodes].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const sorted = [...nodes].sort((a, b) => compareStrings(a.name, b.name));
     this.nodes = sorted.map((n, i) => new NodeState(n, i));
     for (const ns of this.nodes) this.byName.set(ns.node.name, ns);
+    this.topology = new TopologyIndex(this.nodes, namespaceLabels);
   }
 
   mark(): number {
@@ -101,10 +109,12 @@ export class ClusterState {
     ns.usage.apply(f.pod.requests, f.ports, f.ours, 1);
     ns.bound.push(f);
     ns.version++;
+    this.topology.update(f, ns, 1);
     this.onUndo(() => {
       ns.usage.apply(f.pod.requests, f.ports, f.ours, -1);
       removeItem(ns.bound, f);
       ns.version++;
+      this.topology.update(f, ns, -1);
     });
   }
 

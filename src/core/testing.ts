@@ -1,6 +1,14 @@
 // Builders for planner tests: small readable snapshots in the core model.
 // cpu in cores and memory in GiB here, converted to the planner's units.
-import type { Node, Pod, Resources, Snapshot, Taint, PodDisruptionBudget } from './model.js';
+import {
+  NO_POD_AFFINITY,
+  type Node,
+  type Pod,
+  type Resources,
+  type Snapshot,
+  type Taint,
+  type PodDisruptionBudget,
+} from './model.js';
 import { DEFAULT_PLAN_CONFIG, type PlanConfig } from './plan-types.js';
 
 const GiB = 1024 ** 3;
@@ -74,6 +82,8 @@ export function pod(name: string, o: PodOptions = {}): Pod {
     preferredAffinity: o.preferredAffinity ?? [],
     tolerations: o.tolerations ?? [],
     hostPorts: o.hostPorts ?? [],
+    podAffinity: o.podAffinity ?? NO_POD_AFFINITY,
+    spread: o.spread ?? [],
     nominatedNodeName: o.nominatedNodeName ?? '',
     schedulingGated: o.schedulingGated ?? false,
   };
