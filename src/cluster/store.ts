@@ -1,18 +1,34 @@
 // The store: the listeners' maps plus the assumed state, turned into one immutable
 // snapshot per pass. Informer objects are shared with the library, so they are only
-// read; conversions are cached per object (the informer replaces an object on update).
+// read, and only through src/snapshot; conversions are cached per object (the informer
+// replaces an object on update).
 import type { V1Node, V1Pod, V1PodDisruptionBudget } from '@kubernetes/client-node';
-import type { Node, Pod, PodDisruptionBudget, Snapshot } from '../core/index.js';
+import {
+  compareStrings,
+  fail,
+  type Node,
+  type Pod,
+  type PodDisruptionBudget,
+  type Result,
+  type Snapshot,
+} from '../core/index.js';
+import {
+  objectHeader,
+  podHeader,
+  type ObjectHeader,
+  type PodHeader,
+  type ScheduledCondition,
+} from '../snapshot/headers.js';
 import { AssumedState, type AssumedKind, type AssumedWrite } from './assumed.js';
 import type { PodRef } from './api.js';
 
-export type Converted<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
+export type { ScheduledCondition } from '../snapshot/headers.js';
 
-/** helper conversions from src/snapshot, injected so the store stays testable. */
+/** The converters of src/snapshot, injected so the store stays testable. */
 export interface Converters {
-  readonly pod: (obj: V1Pod) => Converted<Pod>;
-  readonly node: (obj: V1Node) => Converted<Node>;
-  readonly pdb: (obj: V1PodDisruptionBudget) => Converted<PodDisruptionBudget>;
+  readonly pod: (obj: unknown) => Result<Pod>;
+  readonly node: (obj: unknown) => Result<Node>;
+  readonly pdb: (obj: unknown) => Result<PodDisruptionBudget>;
 }
 
 export interface StoreSources {
@@ -28,13 +44,6 @@ export interface StoreOptions {
   readonly assumeTtlMs: number;
   readonly converters: Converters;
   readonly warn: (message: string, fields: Record<string, unknown>) => void;
-}
-
-/** The PodScheduled condition as the API server has it now. */
-export interface ScheduledCondition {
-  readonly status: string;
-  readonly reason: string;
-  readonly message: string;
 }
 
 export interface PodInfo {
@@ -58,7 +67,13 @@ export interface PassInput {
 
 export class SchedulerStore {
   private readonly assumed: AssumedState;
-  private readonly cache = new WeakMap<object, Converted<unknown>>();
+  // One cache per kind, keyed by the informer's object.
+  private readonly converted = {
+    pods: new WeakMap<object, Result<Pod>>(),
+    nodes: new WeakMap<object, Result<Node>>(),
+    pdbs: new WeakMap<object, Result<PodDisruptionBudget>>(),
+  };
+  private readonly headers = new WeakMap<object, PodHeader>();
   private readonly reported = new Set<string>();
   private readonly namespaces: ReadonlySet<string>;
 
@@ -84,29 +99,23 @@ export class SchedulerStore {
 
   snapshot(now: number): PassInput {
     const rawPods = this.sources.pods();
-    const byUid = new Map(rawPods.map((p) => [p.metadata?.uid ?? '', p]));
-    const expired = this.assumed.reconcile((uid) => {
-      const raw = byUid.get(uid);
-      if (raw === undefined) return undefined;
-      return {
-        nodeName: raw.spec?.nodeName ?? '',
-        terminating: raw.metadata?.deletionTimestamp != null,
-        nominatedNodeName: raw.status?.nominatedNodeName ?? '',
-      };
-    }, now);
+    const byUid = new Map<string, PodHeader>();
+    for (const raw of rawPods) byUid.set(this.headerOf(raw).uid, this.headerOf(raw));
+    const expired = this.assumed.reconcile((uid) => byUid.get(uid), now);
     for (const write of expired) this.options.warn('assumed write expired before the watch confirmed it', { ...write });
 
     const pods: Pod[] = [];
     const infos = new Map<string, PodInfo>();
     const rejected: RejectedPod[] = [];
     for (const raw of rawPods) {
-      const ref = podRef(raw);
+      const header = this.headerOf(raw);
+      const ref: PodRef = { namespace: header.namespace, name: header.name, uid: header.uid };
       const key = `${ref.namespace}/${ref.name}`;
-      const converted = this.convert(raw, this.options.converters.pod, `pod ${key}`);
+      const converted = this.convert(this.converted.pods, raw, this.options.converters.pod, `pod ${key}`);
       if (!converted.ok) {
-        if (this.isOursPending(raw)) {
+        if (this.isOursPending(header)) {
           rejected.push({ key, ref, error: converted.error });
-          infos.set(key, { ref, scheduled: scheduledCondition(raw) });
+          infos.set(key, { ref, scheduled: header.scheduled });
         }
         continue;
       }
@@ -116,21 +125,23 @@ export class SchedulerStore {
       if (pod.nodeName === '' && pod.schedulerName === this.options.schedulerName && !this.inScope(pod.namespace))
         continue;
       pods.push(pod);
-      infos.set(key, { ref, scheduled: scheduledCondition(raw) });
+      infos.set(key, { ref, scheduled: header.scheduled });
     }
     const nodes = this.convertAll(
+      this.converted.nodes,
       this.sources.nodes(),
       this.options.converters.node,
-      (n) => `node ${n.metadata?.name ?? ''}`,
+      (h) => `node ${h.name}`,
     );
     const pdbs = this.convertAll(
+      this.converted.pdbs,
       this.sources.pdbs(),
       this.options.converters.pdb,
-      (p) => `pdb ${p.metadata?.namespace ?? ''}/${p.metadata?.name ?? ''}`,
+      (h) => `pdb ${h.namespace}/${h.name}`,
     );
-    pods.sort((a, b) => compare(a.key, b.key));
-    nodes.sort((a, b) => compare(a.name, b.name));
-    rejected.sort((a, b) => compare(a.key, b.key));
+    pods.sort((a, b) => compareStrings(a.key, b.key));
+    nodes.sort((a, b) => compareStrings(a.name, b.name));
+    rejected.sort((a, b) => compareStrings(a.key, b.key));
     return {
       snapshot: Object.freeze({ nodes: Object.freeze(nodes), pods: Object.freeze(pods), pdbs: Object.freeze(pdbs) }),
       pods: infos,
@@ -155,43 +166,55 @@ export class SchedulerStore {
     return this.namespaces.size === 0 || this.namespaces.has(namespace);
   }
 
-  private isOursPending(raw: V1Pod): boolean {
+  private isOursPending(pod: PodHeader): boolean {
     return (
-      raw.spec?.schedulerName === this.options.schedulerName &&
-      (raw.spec?.nodeName ?? '') === '' &&
-      raw.metadata?.deletionTimestamp == null &&
-      this.inScope(raw.metadata?.namespace ?? '')
+      pod.schedulerName === this.options.schedulerName &&
+      pod.nodeName === '' &&
+      !pod.terminating &&
+      this.inScope(pod.namespace)
     );
   }
 
-  private convertAll<R extends object, T>(
-    raws: readonly R[],
-    convert: (r: R) => Converted<T>,
-    label: (r: R) => string,
+  /** Read once per informer object, like the conversion. */
+  private headerOf(raw: object): PodHeader {
+    let header = this.headers.get(raw);
+    if (header === undefined) this.headers.set(raw, (header = podHeader(raw)));
+    return header;
+  }
+
+  private convertAll<T>(
+    cache: WeakMap<object, Result<T>>,
+    raws: readonly object[],
+    convert: (raw: unknown) => Result<T>,
+    label: (header: ObjectHeader) => string,
   ): T[] {
     const out: T[] = [];
     for (const raw of raws) {
-      const c = this.convert(raw, convert, label(raw));
+      const c = this.convert(cache, raw, convert, label(objectHeader(raw)));
       if (c.ok) out.push(c.value);
     }
     return out;
   }
 
   /** Converts once per informer object; a failure is logged once, then left out. */
-  private convert<R extends object, T>(raw: R, convert: (r: R) => Converted<T>, label: string): Converted<T> {
-    const hit = this.cache.get(raw) as Converted<T> | undefined;
+  private convert<T>(
+    cache: WeakMap<object, Result<T>>,
+    raw: object,
+    convert: (raw: unknown) => Result<T>,
+    label: string,
+  ): Result<T> {
+    const hit = cache.get(raw);
     if (hit !== undefined) return hit;
-    let result: Converted<T>;
+    let result: Result<T>;
     try {
       result = convert(raw);
     } catch (err) {
       // A converter bug must cost one object, never the scheduler.
-      result = { ok: false, error: err instanceof Error ? err.message : String(err) };
+      result = fail(err instanceof Error ? err.message : String(err));
     }
-    this.cache.set(raw, result);
+    cache.set(raw, result);
     if (!result.ok) {
-      const version = (raw as { metadata?: { resourceVersion?: string } }).metadata?.resourceVersion ?? '';
-      const id = `${label}@${version}`;
+      const id = `${label}@${objectHeader(raw).resourceVersion}`;
       if (!this.reported.has(id)) {
         if (this.reported.size > 10_000) this.reported.clear();
         this.reported.add(id);
@@ -200,17 +223,4 @@ export class SchedulerStore {
     }
     return result;
   }
-}
-
-export function podRef(raw: V1Pod): PodRef {
-  return { namespace: raw.metadata?.namespace ?? '', name: raw.metadata?.name ?? '', uid: raw.metadata?.uid ?? '' };
-}
-
-function scheduledCondition(raw: V1Pod): ScheduledCondition | undefined {
-  const c = raw.status?.conditions?.find((x) => x.type === 'PodScheduled');
-  return c === undefined ? undefined : { status: c.status, reason: c.reason ?? '', message: c.message ?? '' };
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

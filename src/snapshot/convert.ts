@@ -2,22 +2,15 @@
 // Pure: reads its input without changing it, returns frozen model objects and
 // one error line per object it could not convert.
 import type { Node, Pod, PodDisruptionBudget, Snapshot } from '../core/model.js';
-import type { Converted } from './fields.js';
+import type { Result } from '../core/result.js';
+import { isPlain, type Plain } from './fields.js';
 import { convertNode } from './node.js';
 import { convertPdb } from './pdb.js';
 import { convertPod } from './pod.js';
-import type { KubeNode, KubePdb, KubePod } from './kube-types.js';
 
-export type { Converted } from './fields.js';
 export { convertNode } from './node.js';
 export { convertPdb } from './pdb.js';
 export { convertPod } from './pod.js';
-
-type Plain = Readonly<Record<string, unknown>>;
-
-function isPlain(value: unknown): value is Plain {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** Which kind a kind-less object looks like, to make the error useful. */
 function lookalike(item: Plain): string | undefined {
@@ -41,7 +34,7 @@ export function snapshotFromItems(items: readonly unknown[]): { snapshot: Snapsh
   const errors: string[] = [];
   const seen = new Set<string>();
 
-  const keep = <T>(result: Converted<T>, identity: (value: T) => string, into: T[]): void => {
+  const keep = <T>(result: Result<T>, identity: (value: T) => string, into: T[]): void => {
     if (!result.ok) {
       errors.push(result.error);
       return;
@@ -60,10 +53,10 @@ export function snapshotFromItems(items: readonly unknown[]): { snapshot: Snapsh
       return;
     }
     const kind = item['kind'];
-    if (kind === 'Pod') keep(convertPod(item as KubePod), (p) => `pod ${p.key}`, pods);
-    else if (kind === 'Node') keep(convertNode(item as KubeNode), (n) => `node ${n.name}`, nodes);
+    if (kind === 'Pod') keep(convertPod(item), (p) => `pod ${p.key}`, pods);
+    else if (kind === 'Node') keep(convertNode(item), (n) => `node ${n.name}`, nodes);
     else if (kind === 'PodDisruptionBudget') {
-      keep(convertPdb(item as KubePdb), (b) => `poddisruptionbudget ${b.namespace}/${b.name}`, pdbs);
+      keep(convertPdb(item), (b) => `poddisruptionbudget ${b.namespace}/${b.name}`, pdbs);
     } else if (typeof kind !== 'string' || kind === '') {
       const like = lookalike(item);
       errors.push(`items[${i}]: missing kind${like === undefined ? '' : ` (looks like a ${like})`}`);

@@ -1,6 +1,7 @@
 // Checked reads of untrusted Kubernetes JSON. A reader throws FieldError with the path
 // of the offending field; the converters in this folder catch it and return it as a
-// Converted error, so nothing outside src/snapshot ever sees the exception.
+// failed Result, so nothing outside src/snapshot ever sees the exception.
+import { fail, ok, type Result } from '../core/result.js';
 
 export class FieldError extends Error {
   constructor(
@@ -20,7 +21,7 @@ function describe(value: unknown): string {
   return typeof value === 'object' ? 'an object' : `${typeof value} ${JSON.stringify(value)}`;
 }
 
-function isPlain(value: unknown): value is Plain {
+export function isPlain(value: unknown): value is Plain {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
@@ -85,15 +86,20 @@ export function optionalTime(value: unknown, path: string): number | undefined {
   return ms;
 }
 
-/** A conversion's answer: the value, or one line naming the object and the field. */
-export type Converted<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
+/** One of a fixed set of strings (an enum of the API), narrowed to the set's type. */
+export function oneOf<T extends string>(choices: readonly T[], value: string): value is T {
+  return choices.some((choice) => choice === value);
+}
 
-/** Runs a reader and turns its FieldError into an error string, prefixed with the object. */
-export function readOrError<T>(subject: string, read: () => T): Converted<T> {
+/**
+ * Runs a reader and turns its FieldError into a failed Result whose error is one line
+ * naming the object and the field.
+ */
+export function readOrError<T>(subject: string, read: () => T): Result<T> {
   try {
-    return { ok: true, value: read() };
+    return ok(read());
   } catch (err) {
-    if (err instanceof FieldError) return { ok: false, error: `${subject}: ${err.message}` };
+    if (err instanceof FieldError) return fail(`${subject}: ${err.message}`);
     throw err;
   }
 }
@@ -106,16 +112,17 @@ export interface Identity {
 }
 
 /** Name and namespace ("default" when unset) of an object, checked before anything else. */
-export function identify(raw: unknown, kind: string, namespaced: boolean): Converted<Identity> {
-  const name = readOrError(kind, () =>
-    string(object(object(raw, kind)['metadata'], 'metadata')['name'], 'metadata.name'),
-  );
+export function identify(raw: unknown, kind: string, namespaced: boolean): Result<Identity> {
+  const metadata = readOrError(kind, () => object(object(raw, kind)['metadata'], 'metadata'));
+  if (!metadata.ok) return metadata;
+  const name = readOrError(kind, () => string(metadata.value['name'], 'metadata.name'));
   if (!name.ok) return name;
-  if (name.value === '') return { ok: false, error: `${kind} without metadata.name` };
-  if (!namespaced) return { ok: true, value: { namespace: '', name: name.value, subject: `${kind} ${name.value}` } };
-  const metadata = object(raw, kind)['metadata'] as Plain;
-  const namespace = readOrError(`${kind} ${name.value}`, () => string(metadata['namespace'], 'metadata.namespace'));
+  if (name.value === '') return fail(`${kind} without metadata.name`);
+  if (!namespaced) return ok({ namespace: '', name: name.value, subject: `${kind} ${name.value}` });
+  const namespace = readOrError(`${kind} ${name.value}`, () =>
+    string(metadata.value['namespace'], 'metadata.namespace'),
+  );
   if (!namespace.ok) return namespace;
   const ns = namespace.value || 'default';
-  return { ok: true, value: { namespace: ns, name: name.value, subject: `${kind} ${ns}/${name.value}` } };
+  return ok({ namespace: ns, name: name.value, subject: `${kind} ${ns}/${name.value}` });
 }

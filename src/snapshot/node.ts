@@ -1,14 +1,15 @@
 // Node -> core Node: allocatable (pods counted apart), labels, taints, cordon, readiness.
 import type { Node } from '../core/model.js';
-import { boolean, type Converted, identify, list, object, type Plain, readOrError, stringMap } from './fields.js';
-import type { KubeNode } from './kube-types.js';
+import type { Result } from '../core/result.js';
+import { boolean, identify, list, object, type Plain, readOrError, stringMap } from './fields.js';
 import { nodeAllocatable } from './resources.js';
 import { taints } from './selectors.js';
 
-export function convertNode(obj: KubeNode): Converted<Node> {
+/** Any value (kubectl JSON, a client-node V1Node): checked field by field. */
+export function convertNode(obj: unknown): Result<Node> {
   const id = identify(obj, 'node', false);
   if (!id.ok) return id;
-  return readOrError(id.value.subject, () => readNode(obj as unknown as Plain, id.value.name));
+  return readOrError(id.value.subject, () => readNode(object(obj, 'node'), id.value.name));
 }
 
 function readNode(raw: Plain, name: string): Node {

@@ -1,14 +1,17 @@
 // PodDisruptionBudget -> core PodDisruptionBudget: what preemption needs to count
 // violations (selector, disruptions still allowed, pods already being disrupted).
 import type { PodDisruptionBudget } from '../core/model.js';
-import { type Converted, identify, integer, object, type Plain, readOrError } from './fields.js';
-import type { KubePdb } from './kube-types.js';
+import type { Result } from '../core/result.js';
+import { identify, integer, object, type Plain, readOrError } from './fields.js';
 import { labelSelector } from './selectors.js';
 
-export function convertPdb(obj: KubePdb): Converted<PodDisruptionBudget> {
+/** Any value (kubectl JSON, a client-node V1PodDisruptionBudget): checked field by field. */
+export function convertPdb(obj: unknown): Result<PodDisruptionBudget> {
   const id = identify(obj, 'poddisruptionbudget', true);
   if (!id.ok) return id;
-  return readOrError(id.value.subject, () => readPdb(obj as unknown as Plain, id.value.namespace, id.value.name));
+  return readOrError(id.value.subject, () =>
+    readPdb(object(obj, 'poddisruptionbudget'), id.value.namespace, id.value.name),
+  );
 }
 
 function readPdb(raw: Plain, namespace: string, name: string): PodDisruptionBudget {

@@ -1,29 +1,30 @@
 // Pod -> core Pod, with kube-scheduler's defaults (namespace, scheduler name, phase,
 // priority, preemption policy) applied.
 import type { HostPort, Pod, PodPhase } from '../core/model.js';
+import type { Result } from '../core/result.js';
 import {
-  type Converted,
   FieldError,
   identify,
   integer,
   list,
   object,
+  oneOf,
   optionalTime,
   type Plain,
   readOrError,
   string,
   stringMap,
 } from './fields.js';
-import type { KubePod } from './kube-types.js';
 import { podRequests } from './resources.js';
 import { preferredAffinity, requiredAffinity, tolerations } from './selectors.js';
 
-const PHASES: ReadonlySet<string> = new Set(['Pending', 'Running', 'Succeeded', 'Failed', 'Unknown']);
+const PHASES: readonly PodPhase[] = ['Pending', 'Running', 'Succeeded', 'Failed', 'Unknown'];
 
-export function convertPod(obj: KubePod): Converted<Pod> {
+/** Any value (kubectl JSON, a client-node V1Pod): checked field by field. */
+export function convertPod(obj: unknown): Result<Pod> {
   const id = identify(obj, 'pod', true);
   if (!id.ok) return id;
-  return readOrError(id.value.subject, () => readPod(obj as unknown as Plain, id.value.namespace, id.value.name));
+  return readOrError(id.value.subject, () => readPod(object(obj, 'pod'), id.value.namespace, id.value.name));
 }
 
 function readPod(raw: Plain, namespace: string, name: string): Pod {
@@ -31,7 +32,7 @@ function readPod(raw: Plain, namespace: string, name: string): Pod {
   const spec = object(raw['spec'], 'spec');
   const status = object(raw['status'], 'status');
   const phase = string(status['phase'], 'status.phase', 'Pending');
-  if (!PHASES.has(phase)) throw new FieldError('status.phase', `unknown phase ${JSON.stringify(phase)}`);
+  if (!oneOf(PHASES, phase)) throw new FieldError('status.phase', `unknown phase ${JSON.stringify(phase)}`);
   const preemptionPolicy = string(spec['preemptionPolicy'], 'spec.preemptionPolicy', 'PreemptLowerPriority');
   if (preemptionPolicy !== 'PreemptLowerPriority' && preemptionPolicy !== 'Never') {
     throw new FieldError('spec.preemptionPolicy', `unknown policy ${JSON.stringify(preemptionPolicy)}`);
@@ -44,7 +45,7 @@ function readPod(raw: Plain, namespace: string, name: string): Pod {
     uid: string(metadata['uid'], 'metadata.uid'),
     schedulerName: string(spec['schedulerName'], 'spec.schedulerName') || 'default-scheduler',
     nodeName: string(spec['nodeName'], 'spec.nodeName'),
-    phase: phase as PodPhase,
+    phase,
     creationTime: optionalTime(metadata['creationTimestamp'], 'metadata.creationTimestamp') ?? 0,
     deletionTime: optionalTime(metadata['deletionTimestamp'], 'metadata.deletionTimestamp'),
     priority: integer(spec['priority'], 'spec.priority', 0),

@@ -10,23 +10,27 @@ import type {
   TaintEffect,
   Toleration,
 } from '../core/model.js';
-import { FieldError, integer, list, object, optionalObject, string, stringMap, strings } from './fields.js';
+import { FieldError, integer, list, object, oneOf, optionalObject, string, stringMap, strings } from './fields.js';
 
-const NODE_OPERATORS: ReadonlySet<string> = new Set(['In', 'NotIn', 'Exists', 'DoesNotExist', 'Gt', 'Lt']);
-const LABEL_OPERATORS: ReadonlySet<string> = new Set(['In', 'NotIn', 'Exists', 'DoesNotExist']);
-const TAINT_EFFECTS: ReadonlySet<string> = new Set(['NoSchedule', 'PreferNoSchedule', 'NoExecute']);
+const NODE_OPERATORS: readonly SelectorOperator[] = ['In', 'NotIn', 'Exists', 'DoesNotExist', 'Gt', 'Lt'];
+const LABEL_OPERATORS: readonly SelectorOperator[] = ['In', 'NotIn', 'Exists', 'DoesNotExist'];
+const TAINT_EFFECTS: readonly TaintEffect[] = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
 
-function requirements(value: unknown, path: string, operators: ReadonlySet<string>): readonly SelectorRequirement[] {
+function requirements(
+  value: unknown,
+  path: string,
+  operators: readonly SelectorOperator[],
+): readonly SelectorRequirement[] {
   return Object.freeze(
     list(value, path).map((entry, i) => {
       const at = `${path}[${i}]`;
       const fields = object(entry, at);
       const operator = string(fields['operator'], `${at}.operator`);
-      if (!operators.has(operator))
+      if (!oneOf(operators, operator))
         throw new FieldError(`${at}.operator`, `unknown operator ${JSON.stringify(operator)}`);
       return Object.freeze({
         key: string(fields['key'], `${at}.key`),
-        operator: operator as SelectorOperator,
+        operator,
         values: strings(fields['values'], `${at}.values`),
       });
     }),
@@ -73,10 +77,15 @@ export function labelSelector(value: unknown, path: string): LabelSelector | und
   });
 }
 
-function effect(value: unknown, path: string, allowEmpty: boolean): TaintEffect | '' {
+function taintEffect(value: unknown, path: string): TaintEffect {
   const text = string(value, path);
-  if ((allowEmpty && text === '') || TAINT_EFFECTS.has(text)) return text as TaintEffect | '';
+  if (oneOf(TAINT_EFFECTS, text)) return text;
   throw new FieldError(path, `unknown effect ${JSON.stringify(text)}`);
+}
+
+/** A toleration's effect; empty tolerates every effect. */
+function tolerationEffect(value: unknown, path: string): TaintEffect | '' {
+  return string(value, path) === '' ? '' : taintEffect(value, path);
 }
 
 export function tolerations(value: unknown, path: string): readonly Toleration[] {
@@ -92,7 +101,7 @@ export function tolerations(value: unknown, path: string): readonly Toleration[]
         key: string(fields['key'], `${at}.key`),
         operator,
         value: string(fields['value'], `${at}.value`),
-        effect: effect(fields['effect'], `${at}.effect`, true),
+        effect: tolerationEffect(fields['effect'], `${at}.effect`),
       });
     }),
   );
@@ -106,7 +115,7 @@ export function taints(value: unknown, path: string): readonly Taint[] {
       return Object.freeze({
         key: string(fields['key'], `${at}.key`),
         value: string(fields['value'], `${at}.value`),
-        effect: effect(fields['effect'], `${at}.effect`, false) as TaintEffect,
+        effect: taintEffect(fields['effect'], `${at}.effect`),
       });
     }),
   );
