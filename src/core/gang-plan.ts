@@ -84,7 +84,8 @@ function preemptForGang(pass: Pass, members: readonly PodFacts[], needed: number
   for (const f of members) {
     const p = findNode(pass.search, f);
     if (p.ok) {
-      pass.state.reserve(f, p.ns);
+      // Tentative placements (rolled back below) so later members see earlier ones, rules across nodes included.
+      pass.state.place(f, p.ns);
       chosen.push([f, p.ns, undefined]);
       continue;
     }
@@ -98,7 +99,7 @@ function preemptForGang(pass: Pass, members: readonly PodFacts[], needed: number
       continue;
     }
     choice.victims.forEach((v) => pass.state.markVictim(v));
-    pass.state.reserve(f, choice.ns);
+    pass.state.place(f, choice.ns);
     chosen.push([f, choice.ns, choice]);
   }
   pass.state.rollback(start);

@@ -1,10 +1,11 @@
 // Property test: random small clusters, and the rules every plan must keep whatever the
 // input. Seeded, so a failure names the seed that reproduces it.
 import { gangAnnotations } from './gangs.js';
-import type { Node, Pod, Snapshot } from './model.js';
+import { NO_POD_AFFINITY, type Node, type Pod, type PodAffinityTerm, type Snapshot } from './model.js';
 import { planCycle } from './plan.js';
 import type { Plan, PlanConfig } from './plan-types.js';
 import { config, deepFreeze, node, pod, T0 } from './testing.js';
+import { HOSTNAME, spreadOn, term, ZONE } from './topology/testing.js';
 
 const NOW = T0 + 3_600_000;
 const GROUP = gangAnnotations('custom-scheduling.k8s.io').groupName;
@@ -19,6 +20,107 @@ function random(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/**
+ * Rules across nodes, drawn from their own stream so the rest of each seed's cluster
+ * stays as it was: zones on most nodes, and on some pods anti-affinity, affinity or
+ * a DoNotSchedule spread over a zone or the hostname.
+ */
+function withRules(seed: number, s: Snapshot): Snapshot {
+  const r = random(seed * 7919 + 17);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)] as T;
+  const key = (): string => (r() < 0.5 ? HOSTNAME : ZONE);
+  const apps = ['db', 'web', 'batch'];
+  const nodes = s.nodes.map((n) => (r() < 0.9 ? { ...n, labels: { ...n.labels, [ZONE]: pick(['a', 'b', 'c']) } } : n));
+  const pods = s.pods.map((p): Pod => {
+    const app = pick(apps);
+    const labels = { ...p.labels, app };
+    const roll = r();
+    if (roll < 0.15) {
+      const t = { ...term({ app: pick(apps) }, key()) };
+      return { ...p, labels, podAffinity: { ...NO_POD_AFFINITY, requiredAnti: [t] } };
+    }
+    if (roll < 0.25)
+      return { ...p, labels, podAffinity: { ...NO_POD_AFFINITY, required: [term({ app: pick(apps) }, key())] } };
+    if (roll < 0.4) {
+      const c = spreadOn(key(), { app }, { maxSkew: 1 + Math.floor(r() * 2), minDomains: 1 + Math.floor(r() * 3) });
+      return { ...p, labels, spread: [c] };
+    }
+    return { ...p, labels };
+  });
+  return { ...s, nodes, pods };
+}
+
+/** Whether a matchLabels-only selector (as the generator writes) picks the pod; written apart from the planner's. */
+function picks(t: PodAffinityTerm, p: Pod): boolean {
+  const want = t.selector?.matchLabels ?? {};
+  return t.namespaces.includes(p.namespace) && Object.entries(want).every(([k, v]) => p.labels[k] === v);
+}
+
+/**
+ * 6. No binding breaks a required (anti-)affinity term, its own or a bound pod's, and
+ *    no DoNotSchedule constraint's skew is exceeded, replaying the bindings in order
+ *    over the pods bound before them.
+ */
+function checkRules(s: Snapshot, plan: Plan): void {
+  const nodeOf = new Map(s.nodes.map((n) => [n.name, n]));
+  const byKey = new Map(s.pods.map((p) => [p.key, p]));
+  const placed: Array<[Pod, Node]> = [];
+  for (const p of s.pods) {
+    const n = nodeOf.get(p.nodeName);
+    if (n !== undefined && p.phase !== 'Succeeded' && p.phase !== 'Failed') placed.push([p, n]);
+  }
+  const sameDomain = (a: Node, b: Node, k: string): boolean => a.labels[k] !== undefined && a.labels[k] === b.labels[k];
+  for (const { pod: key, node: name } of plan.bindings) {
+    const p = byKey.get(key)!;
+    const n = nodeOf.get(name)!;
+    const why = `${key} on ${name}`;
+    for (const t of p.podAffinity.requiredAnti) {
+      const clash = placed.find(([q, m]) => sameDomain(n, m, t.topologyKey) && picks(t, q));
+      expect([why, 'anti-affinity', clash?.[0].key]).toEqual([why, 'anti-affinity', undefined]);
+    }
+    for (const [q, m] of placed) {
+      for (const t of q.podAffinity.requiredAnti) {
+        if (picks(t, p) && sameDomain(n, m, t.topologyKey)) throw new Error(`${why}: breaks ${q.key}'s anti-affinity`);
+      }
+    }
+    const req = p.podAffinity.required;
+    if (req.length > 0) {
+      const matching = placed.filter(([q]) => req.every((t) => picks(t, q)));
+      const met = req.every((t) => matching.some(([, m]) => sameDomain(n, m, t.topologyKey)));
+      const first =
+        req.every((t) => n.labels[t.topologyKey] !== undefined) &&
+        !matching.some(([, m]) => req.some((t) => m.labels[t.topologyKey] !== undefined)) &&
+        req.every((t) => picks(t, p));
+      if (!met && !first) throw new Error(`${why}: breaks its pod affinity`);
+    }
+    for (const c of p.spread.filter((x) => x.whenUnsatisfiable === 'DoNotSchedule')) {
+      const k = c.topologyKey;
+      const want = c.selector?.matchLabels ?? {};
+      const counts = new Map<string, number>();
+      for (const m of s.nodes) {
+        const v = m.labels[k];
+        if (
+          v !== undefined &&
+          p.spread.every((x) => x.whenUnsatisfiable !== 'DoNotSchedule' || m.labels[x.topologyKey] !== undefined)
+        )
+          counts.set(v, counts.get(v) ?? 0);
+      }
+      for (const [q, m] of placed) {
+        const v = m.labels[k];
+        const matches = Object.entries(want).every(([lk, lv]) => q.labels[lk] === lv);
+        if (v !== undefined && counts.has(v) && q.namespace === p.namespace && q.deletionTime === undefined && matches)
+          counts.set(v, (counts.get(v) ?? 0) + 1);
+      }
+      const min = counts.size < c.minDomains ? 0 : Math.min(...counts.values());
+      const here = counts.get(n.labels[k] ?? '');
+      if (here === undefined) throw new Error(`${why}: node lacks ${k}`);
+      const self = Object.entries(want).every(([lk, lv]) => p.labels[lk] === lv) ? 1 : 0;
+      if (here + self - min > c.maxSkew) throw new Error(`${why}: skew ${here + self - min} over ${c.maxSkew} on ${k}`);
+    }
+    placed.push([p, n]);
+  }
 }
 
 function cluster(seed: number): Snapshot {
@@ -88,7 +190,7 @@ function cluster(seed: number): Snapshot {
           },
         ]
       : [];
-  return { nodes, pods, pdbs };
+  return withRules(seed, { nodes, pods, pdbs });
 }
 
 const isPending = (p: Pod): boolean =>
@@ -231,6 +333,7 @@ describe('plan invariants on random clusters', () => {
       const plan = planCycle(s, c, NOW);
       try {
         check(s, plan, c);
+        checkRules(s, plan);
         expect(JSON.stringify(planCycle(s, c, NOW))).toBe(JSON.stringify(plan));
       } catch (err) {
         throw new Error(`seed ${seed}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });

@@ -118,6 +118,11 @@ export class ClusterState {
     });
   }
 
+  /**
+   * A nominated pod holds room on the node. It does not count for rules across nodes:
+   * a binding is always judged against pods that are bound, so a nomination can never
+   * make a rule look satisfied (the nominated pod is checked again when it is bound).
+   */
   reserve(f: PodFacts, ns: NodeState): void {
     const r: Reservation = { facts: f, priority: f.priority };
     ns.reservations.push(r);

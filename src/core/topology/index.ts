@@ -1,6 +1,6 @@
 // What one pass knows about pods across nodes: counts per topology domain of pods
 // matching a rule, and the (anti-)affinity terms that bound pods carry. The cluster
-// state calls `update` for every placement and every undone placement, so counts
+// state calls `update` for every placement and every undone one, so counts
 // follow gangs' tentative placements and their rollback.
 import { NO_POD_AFFINITY, type Node, type PodAffinityTerm } from '../model.js';
 import type { NodeState, PodFacts } from '../state.js';
