@@ -98,7 +98,7 @@ describe('required pod anti-affinity', () => {
       {
         pod: 'default/p',
         reason: 'InvalidAnnotation',
-        message: expect.stringContaining('namespaceSelector') as unknown as string,
+        message: expect.stringContaining('namespaceSelector'),
       },
     ]);
   });
