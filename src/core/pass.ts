@@ -67,7 +67,12 @@ export class Pass {
       if (pod.nodeName !== '') {
         this.addBound(facts);
       } else if (isPending(pod)) {
-        const invalid = index.invalidPods.get(pod.key) ?? this.unreadableRules(pod);
+        const unreadable = this.unreadableRules(pod);
+        if (unreadable !== undefined) {
+          this.hold(pod, 'Unschedulable', unreadable);
+          continue;
+        }
+        const invalid = index.invalidPods.get(pod.key);
         if (invalid !== undefined) {
           this.hold(pod, 'InvalidAnnotation', invalid);
           continue;
@@ -116,7 +121,7 @@ export class Pass {
       ...a.preferredAnti.map((w) => w.term),
     ];
     if (!terms.some(needsNamespaceLabels)) return undefined;
-    return 'a pod affinity term selects namespaces by label (namespaceSelector), and this snapshot has no Namespace objects to match';
+    return 'spec.affinity: a pod affinity term selects namespaces by label (namespaceSelector), and this snapshot has no Namespace objects to match';
   }
 
   private addBound(f: PodFacts): void {

@@ -94,11 +94,15 @@ describe('required pod anti-affinity', () => {
     const p = pod('p', {
       podAffinity: rules({ requiredAnti: [term({ app: 'db' }, HOSTNAME, { namespaceSelector: { tier: 'x' } })] }),
     });
-    expect(plan(snapshot([node('a')], [p])).unschedulable).toEqual([
+    const held = plan(snapshot([node('a')], [p]));
+    expect(held.bindings).toEqual([]);
+    expect(held.unschedulable).toEqual([
       {
         pod: 'default/p',
-        reason: 'InvalidAnnotation',
-        message: expect.stringContaining('namespaceSelector'),
+        reason: 'Unschedulable',
+        message:
+          'spec.affinity: a pod affinity term selects namespaces by label (namespaceSelector), ' +
+          'and this snapshot has no Namespace objects to match',
       },
     ]);
   });
