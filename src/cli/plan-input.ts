@@ -1,7 +1,7 @@
 // Reading the `plan` command's snapshot files: kubectl JSON from files or stdin, items
 // of every file concatenated, converted to one Snapshot. Any problem is one line that
 // names the file.
-import type { Node, Pod, PodDisruptionBudget, Snapshot } from '../core/model.js';
+import type { Namespace, Node, Pod, PodDisruptionBudget, Snapshot } from '../core/model.js';
 import { snapshotFromItems } from '../snapshot/convert.js';
 
 export interface InputSource {
@@ -56,6 +56,7 @@ export async function readSnapshot(files: readonly string[], source: InputSource
   const nodes: Node[] = [];
   const pods: Pod[] = [];
   const pdbs: PodDisruptionBudget[] = [];
+  const namespaces: Namespace[] = [];
   const seen = new Set<string>();
   let stdin: Promise<string> | undefined;
 
@@ -81,6 +82,7 @@ export async function readSnapshot(files: readonly string[], source: InputSource
       ...snapshot.nodes.map((n) => `node ${n.name}`),
       ...snapshot.pods.map((p) => `pod ${p.key}`),
       ...snapshot.pdbs.map((b) => `poddisruptionbudget ${b.namespace}/${b.name}`),
+      ...(snapshot.namespaces ?? []).map((n) => `namespace ${n.name}`),
     ];
     const repeated = ids.find((id) => seen.has(id));
     if (repeated !== undefined) return { ok: false, error: `${name}: ${repeated}: appears twice` };
@@ -88,9 +90,17 @@ export async function readSnapshot(files: readonly string[], source: InputSource
     nodes.push(...snapshot.nodes);
     pods.push(...snapshot.pods);
     pdbs.push(...snapshot.pdbs);
+    namespaces.push(...(snapshot.namespaces ?? []));
   }
+  // Namespaces are known only when the input lists some (kubectl get ns -o json).
+  const known = namespaces.length > 0 ? { namespaces: Object.freeze(namespaces) } : {};
   return {
     ok: true,
-    value: Object.freeze({ nodes: Object.freeze(nodes), pods: Object.freeze(pods), pdbs: Object.freeze(pdbs) }),
+    value: Object.freeze({
+      nodes: Object.freeze(nodes),
+      pods: Object.freeze(pods),
+      pdbs: Object.freeze(pdbs),
+      ...known,
+    }),
   };
 }

@@ -1,13 +1,15 @@
 // Kubernetes objects (kubectl JSON or client objects) -> the planner's snapshot.
 // Pure: reads its input without changing it, returns frozen model objects and
 // one error line per object it could not convert.
-import type { Node, Pod, PodDisruptionBudget, Snapshot } from '../core/model.js';
+import type { Namespace, Node, Pod, PodDisruptionBudget, Snapshot } from '../core/model.js';
 import type { Result } from '../core/result.js';
 import { isPlain, type Plain } from './fields.js';
+import { convertNamespace } from './namespace.js';
 import { convertNode } from './node.js';
 import { convertPdb } from './pdb.js';
 import { convertPod } from './pod.js';
 
+export { convertNamespace } from './namespace.js';
 export { convertNode } from './node.js';
 export { convertPdb } from './pdb.js';
 export { convertPod } from './pod.js';
@@ -23,14 +25,15 @@ function lookalike(item: Plain): string | undefined {
 }
 
 /**
- * Converts the items of a List. Kinds other than Pod, Node and PodDisruptionBudget are
- * ignored; an item without a kind is an error (kubectl always writes one), as is a
+ * Converts the items of a List. Kinds other than Pod, Node, PodDisruptionBudget and
+ * Namespace are ignored; the snapshot knows namespaces only when the input lists some; an item without a kind is an error (kubectl always writes one), as is a
  * second object with the same identity. Items that fail are left out of the snapshot.
  */
 export function snapshotFromItems(items: readonly unknown[]): { snapshot: Snapshot; errors: string[] } {
   const nodes: Node[] = [];
   const pods: Pod[] = [];
   const pdbs: PodDisruptionBudget[] = [];
+  const namespaces: Namespace[] = [];
   const errors: string[] = [];
   const seen = new Set<string>();
 
@@ -55,6 +58,7 @@ export function snapshotFromItems(items: readonly unknown[]): { snapshot: Snapsh
     const kind = item['kind'];
     if (kind === 'Pod') keep(convertPod(item), (p) => `pod ${p.key}`, pods);
     else if (kind === 'Node') keep(convertNode(item), (n) => `node ${n.name}`, nodes);
+    else if (kind === 'Namespace') keep(convertNamespace(item), (n) => `namespace ${n.name}`, namespaces);
     else if (kind === 'PodDisruptionBudget') {
       keep(convertPdb(item), (b) => `poddisruptionbudget ${b.namespace}/${b.name}`, pdbs);
     } else if (typeof kind !== 'string' || kind === '') {
@@ -63,8 +67,11 @@ export function snapshotFromItems(items: readonly unknown[]): { snapshot: Snapsh
     }
   });
 
-  return {
-    snapshot: Object.freeze({ nodes: Object.freeze(nodes), pods: Object.freeze(pods), pdbs: Object.freeze(pdbs) }),
-    errors,
+  const snapshot: Snapshot = {
+    nodes: Object.freeze(nodes),
+    pods: Object.freeze(pods),
+    pdbs: Object.freeze(pdbs),
+    ...(namespaces.length > 0 ? { namespaces: Object.freeze(namespaces) } : {}),
   };
+  return { snapshot: Object.freeze(snapshot), errors };
 }

@@ -32,6 +32,8 @@ describe('convertPod', () => {
       preferredAffinity: [],
       tolerations: [],
       hostPorts: [],
+      podAffinity: { required: [], preferred: [], requiredAnti: [], preferredAnti: [] },
+      spread: [],
       nominatedNodeName: '',
       schedulingGated: false,
     });

@@ -15,6 +15,7 @@ import {
   string,
   stringMap,
 } from './fields.js';
+import { podAffinityRules, spreadConstraints } from './pod-topology.js';
 import { podRequests } from './resources.js';
 import { preferredAffinity, requiredAffinity, tolerations } from './selectors.js';
 
@@ -38,6 +39,7 @@ function readPod(raw: Plain, namespace: string, name: string): Pod {
     throw new FieldError('spec.preemptionPolicy', `unknown policy ${JSON.stringify(preemptionPolicy)}`);
   }
   const nodeAffinity = object(spec['affinity'], 'spec.affinity')['nodeAffinity'];
+  const labels = stringMap(metadata['labels'], 'metadata.labels');
   return Object.freeze({
     key: `${namespace}/${name}`,
     namespace,
@@ -50,7 +52,7 @@ function readPod(raw: Plain, namespace: string, name: string): Pod {
     deletionTime: optionalTime(metadata['deletionTimestamp'], 'metadata.deletionTimestamp'),
     priority: integer(spec['priority'], 'spec.priority', 0),
     preemptionPolicy,
-    labels: stringMap(metadata['labels'], 'metadata.labels'),
+    labels,
     annotations: stringMap(metadata['annotations'], 'metadata.annotations'),
     requests: podRequests(spec),
     nodeSelector: stringMap(spec['nodeSelector'], 'spec.nodeSelector'),
@@ -58,6 +60,8 @@ function readPod(raw: Plain, namespace: string, name: string): Pod {
     preferredAffinity: preferredAffinity(nodeAffinity, 'spec.affinity.nodeAffinity'),
     tolerations: tolerations(spec['tolerations'], 'spec.tolerations'),
     hostPorts: hostPorts(spec),
+    podAffinity: podAffinityRules(spec, namespace, labels),
+    spread: spreadConstraints(spec, labels),
     nominatedNodeName: string(status['nominatedNodeName'], 'status.nominatedNodeName'),
     schedulingGated: list(spec['schedulingGates'], 'spec.schedulingGates').length > 0,
   });
