@@ -49,15 +49,17 @@ async function main(): Promise<void> {
     ],
     env: {},
   });
-  if (loaded.kind !== 'config') throw new Error(loaded.kind === 'error' ? loaded.message : 'unexpected help');
+  if (!loaded.ok) throw new Error(loaded.error);
+  if (loaded.value.kind !== 'run') throw new Error('unexpected help');
+  const settings = loaded.value.config;
 
   const core = kc.makeApiClient(k8s.CoreV1Api);
   const ns = (await core.createNamespace({ body: { metadata: { generateName: 'bind-bench-' } } })).metadata!.name!;
   const nodeNames = Array.from({ length: nodeCount }, (_, i) => `${ns}-n${i}`);
   const scheduler = await startScheduler({
     kubeConfig: kc,
-    config: { ...loaded.config, namespaces: [ns] },
-    logger: createLogger({ level: loaded.config.logLevel, format: 'text', isTTY: true, stream: process.stderr }),
+    config: { ...settings, namespaces: [ns] },
+    logger: createLogger({ level: settings.logLevel, format: 'text', isTTY: true, stream: process.stderr }),
   });
   try {
     const capacity = { cpu: '32', memory: '64Gi', pods: '110' };
@@ -117,7 +119,7 @@ async function main(): Promise<void> {
     }
     const done = Date.now();
     process.stdout.write(
-      `${JSON.stringify({ pods, nodes: nodeCount, intervalMs: loaded.config.intervalMs, bindConcurrency: loaded.config.bindConcurrency, createMs: created - started, createToAllBoundMs: done - started, lastCreateToAllBoundMs: done - created, passes: scheduler.passes() })}\n`,
+      `${JSON.stringify({ pods, nodes: nodeCount, intervalMs: settings.intervalMs, bindConcurrency: settings.bindConcurrency, createMs: created - started, createToAllBoundMs: done - started, lastCreateToAllBoundMs: done - created, passes: scheduler.passes() })}\n`,
     );
   } finally {
     await scheduler.stop();

@@ -101,6 +101,39 @@ describe('plan options', () => {
     });
   });
 
+  it('reads the planner settings run reads too: nodes to score, nomination timeout, preemption', () => {
+    const parsed = parsePlanOptions([
+      '--percentage-of-nodes-to-score',
+      '50',
+      '--nomination-timeout=2m',
+      '--no-preemption',
+      '--preemption',
+      'x',
+    ]);
+    expect(parsed).toEqual({
+      ok: true,
+      value: {
+        config: {
+          schedulerName: 'custom-scheduler',
+          maxPodsPerNode: 0,
+          preemption: true,
+          scoring: 'MostAllocated',
+          annotationPrefix: 'custom-scheduling.k8s.io',
+          nominationTimeoutMs: 120_000,
+          percentageOfNodesToScore: 50,
+        },
+        nowMs: undefined,
+        output: 'json',
+        files: ['x'],
+        help: false,
+      },
+    });
+    expect(parsePlanOptions(['--nomination-timeout', '1500', 'x'])).toMatchObject({
+      ok: true,
+      value: { config: { nominationTimeoutMs: 1500 } },
+    });
+  });
+
   it('accepts RFC 3339 offsets and fractions', () => {
     const parsed = parsePlanOptions(['--now', '2026-01-01T02:00:00.250+02:00', 'x']);
     expect(parsed.ok && parsed.value.nowMs).toBe(Date.UTC(2026, 0, 1, 0, 0, 0, 250));
@@ -121,6 +154,20 @@ describe('plan options', () => {
       '--annotation-prefix: expected a DNS subdomain like custom-scheduling.k8s.io, got "Not A Domain"',
     ],
     [['--scheduler-name', '', 'x'], '--scheduler-name: must not be empty'],
+    [
+      ['--percentage-of-nodes-to-score', '101', 'x'],
+      '--percentage-of-nodes-to-score: expected an integer from 0 to 100, got "101"',
+    ],
+    [
+      ['--nomination-timeout', 'soon', 'x'],
+      '--nomination-timeout: expected a positive duration such as 500ms, 5s, 2m or a number of milliseconds, got "soon"',
+    ],
+    [
+      ['--nomination-timeout', '0', 'x'],
+      '--nomination-timeout: expected a positive duration such as 500ms, 5s, 2m or a number of milliseconds, got "0"',
+    ],
+    [['--no-scoring', 'x'], 'unknown option --no-scoring'],
+
     [['--scheduler-name'], '--scheduler-name: missing value'],
     [['--frobnicate', 'x'], 'unknown option --frobnicate'],
     [['-x'], 'unknown option -x'],
@@ -135,6 +182,9 @@ describe('plan options', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('usage: custom-scheduler plan [options] FILE...');
     expect(result.stdout).toContain('--max-pods-per-node N');
+    expect(result.stdout).toContain('--percentage-of-nodes-to-score P');
+    expect(result.stdout).toContain('--nomination-timeout DURATION');
+    expect(result.stdout).toContain('--preemption, --no-preemption');
     expect(result.stderr).toBe('');
   });
 });

@@ -1,6 +1,15 @@
-// Command-line options of `custom-scheduler plan`, parsed into a PlanConfig.
+// Command-line options of `custom-scheduler plan`, parsed into a PlanConfig. The
+// planner's settings come from core's table, so `plan` takes the same settings as `run`.
 // Bad values are answered with one line naming the option, never an exception.
-import { DEFAULT_PLAN_CONFIG, type PlanConfig, type Scoring } from '../core/plan-types.js';
+import {
+  DEFAULT_PLAN_CONFIG,
+  fail,
+  ok,
+  PLAN_SETTING_FIELDS,
+  PLAN_SETTINGS,
+  type PlanConfig,
+  type Result,
+} from '../core/index.js';
 
 export type OutputFormat = 'json' | 'table';
 
@@ -14,63 +23,62 @@ export interface PlanOptions {
   readonly help: boolean;
 }
 
-export type ParsedOptions =
-  { readonly ok: true; readonly value: PlanOptions } | { readonly ok: false; readonly error: string };
+type Field = keyof PlanConfig;
+type DraftConfig = { -readonly [K in Field]: PlanConfig[K] };
 
-export const PLAN_USAGE = `usage: custom-scheduler plan [options] FILE...
+/** Which planner setting a flag (without dashes) sets. */
+const FIELD_BY_FLAG: ReadonlyMap<string, Field> = new Map(PLAN_SETTING_FIELDS.map((f) => [PLAN_SETTINGS[f].flag, f]));
+const isSwitch = (field: Field): boolean => typeof PLAN_SETTINGS[field].default === 'boolean';
+
+/** One option per entry: the flag and its default, then what it does (as `run --help` shows them). */
+function usage(): string {
+  const rows: (readonly [string, string, string])[] = PLAN_SETTING_FIELDS.map((field) => {
+    const { flag, placeholder, doc, defaultText } = PLAN_SETTINGS[field];
+    const name = isSwitch(field) ? `--${flag}, --no-${flag}` : `--${flag} ${placeholder}`;
+    return [name, `default ${defaultText}`, doc];
+  });
+  rows.push(
+    ['--now RFC3339', 'default: now', 'The time of the pass.'],
+    ['--output json|table', 'default json', 'Output format.'],
+    ['--help', '', 'Show this help.'],
+  );
+  const lines = rows.map(([name, def, doc]) => `  ${name}${def === '' ? '' : `  (${def})`}\n      ${doc}`);
+  return `usage: custom-scheduler plan [options] FILE...
 
 Plans one scheduling pass over a snapshot, as written by
   kubectl get nodes,pods,pdb -A -o json
 FILE may be a List, any object with "items", or one object; - reads stdin.
+Durations: 500ms, 5s, 2m, or milliseconds.
 
 options:
-  --scheduler-name NAME      pods with this spec.schedulerName are ours (default ${DEFAULT_PLAN_CONFIG.schedulerName})
-  --max-pods-per-node N      at most N of our pods per node, 0 = no limit (default 0)
-  --no-preemption            never evict to make room
-  --scoring MostAllocated|LeastAllocated   bin-pack or spread (default MostAllocated)
-  --now RFC3339              the time of the pass (default: now)
-  --output json|table        output format (default json)
-  --annotation-prefix P      gang annotations are P/group-name, P/min-available (default ${DEFAULT_PLAN_CONFIG.annotationPrefix})
-  --help                     show this help
+${lines.join('\n')}
 `;
+}
 
-const VALUE_OPTIONS = new Set([
-  '--scheduler-name',
-  '--max-pods-per-node',
-  '--scoring',
-  '--now',
-  '--output',
-  '--annotation-prefix',
-]);
+export const PLAN_USAGE = usage();
+
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
-// A DNS subdomain, as Kubernetes requires for the prefix of an annotation key.
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
-interface Draft {
-  config: { -readonly [K in keyof PlanConfig]: PlanConfig[K] };
+/** Sets one planner setting from its flag's text; returns an error line or undefined. */
+function setPlanSetting<K extends Field>(config: DraftConfig, field: K, text: string): string | undefined {
+  const setting = PLAN_SETTINGS[field];
+  if (text === '') return `--${setting.flag}: must not be empty`;
+  const spelled = setting.fromText(text);
+  const value = spelled === undefined ? undefined : setting.accept(spelled);
+  if (value === undefined) return `--${setting.flag}: expected ${setting.expected}, got ${JSON.stringify(text)}`;
+  config[field] = value;
+  return undefined;
+}
+
+/** The options that are the command's own, not the planner's. */
+interface OwnOptions {
   nowMs: number | undefined;
   output: OutputFormat;
 }
 
-/** Applies one `--name value` pair; returns an error line or undefined. */
-function apply(draft: Draft, name: string, value: string): string | undefined {
+/** Applies one `--name value` pair of the options that are the command's own. */
+function setOwnOption(draft: OwnOptions, name: string, value: string): string | undefined {
   switch (name) {
-    case '--scheduler-name':
-      if (value === '') return '--scheduler-name: must not be empty';
-      draft.config.schedulerName = value;
-      return undefined;
-    case '--max-pods-per-node':
-      if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value))) {
-        return `--max-pods-per-node: expected a non-negative integer, got ${JSON.stringify(value)}`;
-      }
-      draft.config.maxPodsPerNode = Number(value);
-      return undefined;
-    case '--scoring':
-      if (value !== 'MostAllocated' && value !== 'LeastAllocated') {
-        return `--scoring: expected MostAllocated or LeastAllocated, got ${JSON.stringify(value)}`;
-      }
-      draft.config.scoring = value satisfies Scoring;
-      return undefined;
     case '--now': {
       const ms = RFC3339.test(value) ? Date.parse(value) : NaN;
       if (Number.isNaN(ms))
@@ -83,19 +91,14 @@ function apply(draft: Draft, name: string, value: string): string | undefined {
         return `--output: expected json or table, got ${JSON.stringify(value)}`;
       draft.output = value;
       return undefined;
-    case '--annotation-prefix':
-      if (value.length > 253 || !DNS_SUBDOMAIN.test(value)) {
-        return `--annotation-prefix: expected a DNS subdomain like custom-scheduling.k8s.io, got ${JSON.stringify(value)}`;
-      }
-      draft.config.annotationPrefix = value;
-      return undefined;
     default:
       return `unknown option ${name}`;
   }
 }
 
-export function parsePlanOptions(argv: readonly string[]): ParsedOptions {
-  const draft: Draft = { config: { ...DEFAULT_PLAN_CONFIG }, nowMs: undefined, output: 'json' };
+export function parsePlanOptions(argv: readonly string[]): Result<PlanOptions> {
+  const config: DraftConfig = { ...DEFAULT_PLAN_CONFIG };
+  const own: OwnOptions = { nowMs: undefined, output: 'json' };
   const files: string[] = [];
   let help = false;
   for (let i = 0; i < argv.length; i++) {
@@ -112,23 +115,26 @@ export function parsePlanOptions(argv: readonly string[]): ParsedOptions {
       help = true;
       continue;
     }
-    if (arg === '--no-preemption') {
-      draft.config.preemption = false;
-      continue;
-    }
     const eq = arg.indexOf('=');
     const name = eq > 0 ? arg.slice(0, eq) : arg;
-    if (!VALUE_OPTIONS.has(name)) return { ok: false, error: `unknown option ${name}` };
-    let value: string | undefined;
-    if (eq > 0) value = arg.slice(eq + 1);
-    else value = argv[++i];
-    if (value === undefined) return { ok: false, error: `${name}: missing value` };
-    const error = apply(draft, name, value);
-    if (error !== undefined) return { ok: false, error };
+    const negated = name.startsWith('--no-') ? FIELD_BY_FLAG.get(name.slice(5)) : undefined;
+    if (negated !== undefined && isSwitch(negated) && eq < 0) {
+      const error = setPlanSetting(config, negated, 'false');
+      if (error !== undefined) return fail(error);
+      continue;
+    }
+    const field = name.startsWith('--') ? FIELD_BY_FLAG.get(name.slice(2)) : undefined;
+    if (field !== undefined && isSwitch(field) && eq < 0) {
+      const error = setPlanSetting(config, field, 'true');
+      if (error !== undefined) return fail(error);
+      continue;
+    }
+    if (field === undefined && name !== '--now' && name !== '--output') return fail(`unknown option ${name}`);
+    const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
+    if (value === undefined) return fail(`${name}: missing value`);
+    const error = field === undefined ? setOwnOption(own, name, value) : setPlanSetting(config, field, value);
+    if (error !== undefined) return fail(error);
   }
-  if (!help && files.length === 0) return { ok: false, error: 'no snapshot file given (use - for stdin)' };
-  return {
-    ok: true,
-    value: { config: Object.freeze(draft.config), nowMs: draft.nowMs, output: draft.output, files, help },
-  };
+  if (!help && files.length === 0) return fail('no snapshot file given (use - for stdin)');
+  return ok({ config: Object.freeze(config), nowMs: own.nowMs, output: own.output, files, help });
 }

@@ -6,4 +6,21 @@ export { planCycle } from './plan.js';
 export { gangAnnotations, gangKeyOf, gangQuorum, memberGangKey, type GangAnnotations } from './gangs.js';
 export { compareStrings } from './compare.js';
 export { ok, fail, type Failure, type Result, type Success } from './result.js';
-export { LABEL_VALUE, DNS_LABEL, MAX_LABEL_LENGTH, labelValueProblem } from './labels.js';
+export {
+  LABEL_VALUE,
+  DNS_LABEL,
+  DNS_SUBDOMAIN,
+  MAX_LABEL_LENGTH,
+  MAX_SUBDOMAIN_LENGTH,
+  isDnsLabel,
+  isDnsSubdomain,
+  labelValueProblem,
+} from './labels.js';
+export {
+  PLAN_SETTINGS,
+  PLAN_SETTING_FIELDS,
+  parseDuration,
+  parseSwitch,
+  type PlanSetting,
+  type PlanSettings,
+} from './plan-settings.js';

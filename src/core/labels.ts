@@ -9,6 +9,20 @@ export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 export const MAX_LABEL_LENGTH = 63;
 
+/** An RFC 1123 subdomain (most object names, annotation key prefixes): DNS labels joined by dots. */
+export const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+export const MAX_SUBDOMAIN_LENGTH = 253;
+
+/** A namespace name: a DNS label of at most 63 characters. */
+export function isDnsLabel(value: string): boolean {
+  return value.length <= MAX_LABEL_LENGTH && DNS_LABEL.test(value);
+}
+
+export function isDnsSubdomain(value: string): boolean {
+  return value.length <= MAX_SUBDOMAIN_LENGTH && DNS_SUBDOMAIN.test(value);
+}
+
 /** Why `value` is not a valid label value, or undefined; the empty value is valid. */
 export function labelValueProblem(value: string): string | undefined {
   if (value === '') return undefined;

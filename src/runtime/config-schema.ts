@@ -1,8 +1,13 @@
 // Every setting of `custom-scheduler run`: from a JSON file (--config), the environment
-// and flags (flags win), validated at start. One table, so --help and the README agree.
+// and flags (flags win), validated at start. One table, so --help and the README agree;
+// the planner's settings come from core's table, which the `plan` command reads too.
 import type { Schema } from 'convict';
+import { PLAN_SETTINGS, type PlanSetting, type Scoring } from '../core/index.js';
 
-/** Settings as convict holds them (durations already in milliseconds). */
+export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
+export type LogFormat = 'auto' | 'json' | 'text';
+
+/** Settings as convict holds them (durations already in milliseconds), once validated. */
 export interface RawSettings {
   interval: number;
   passTimeout: number;
@@ -10,7 +15,7 @@ export interface RawSettings {
   namespaces: string[];
   preemption: boolean;
   maxPodsPerNode: number;
-  scoring: string;
+  scoring: Scoring;
   percentageOfNodesToScore: number;
   annotationPrefix: string;
   nominationTimeout: number;
@@ -22,8 +27,8 @@ export interface RawSettings {
   gangBindTimeout: number;
   watchRestartMaxDelay: number;
   watchQuietTimeout: number;
-  logLevel: string;
-  logFormat: string;
+  logLevel: LogLevel;
+  logFormat: LogFormat;
   httpPort: number;
   httpAddress: string;
   leaderElection: boolean;
@@ -35,144 +40,167 @@ export interface RawSettings {
   dryRun: boolean;
 }
 
-const env = (name: string): string => `CUSTOM_SCHEDULER_${name.replace(/([A-Z])/g, '_$1').toUpperCase()}`;
+export const envName = (name: string): string => `CUSTOM_SCHEDULER_${name.replace(/([A-Z])/g, '_$1').toUpperCase()}`;
 const arg = (name: string): string => name.replace(/([A-Z])/g, '-$1').toLowerCase();
 
-export interface SettingSpec {
+export interface SettingSpec<T> {
   readonly doc: string;
-  readonly format: string | string[];
-  readonly default: RawSettings[keyof RawSettings];
+  /** A format registered in config.ts, or the allowed values. */
+  readonly format: string | T[];
+  readonly default: T;
+  /** The default as --help shows it. */
+  readonly defaultText: string;
   readonly env: string;
   readonly arg: string;
 }
 
 function setting<K extends keyof RawSettings>(
   name: K,
-  format: string | readonly string[],
+  format: string | RawSettings[K][],
   def: RawSettings[K],
   doc: string,
-): Record<K, SettingSpec> {
-  const spec: SettingSpec = {
-    doc,
-    format: typeof format === 'string' ? format : [...format],
-    default: def,
-    env: env(name),
-    arg: arg(name),
-  };
-  return { [name]: spec } as Record<K, SettingSpec>;
+): SettingSpec<RawSettings[K]> {
+  const text = Array.isArray(def) ? def.join(',') : `${String(def)}${format === 'duration-ms' ? 'ms' : ''}`;
+  return { doc, format, default: def, defaultText: text === '' ? '""' : text, env: envName(name), arg: arg(name) };
 }
 
-export const SCHEMA = {
-  ...setting('interval', 'duration-ms', 5_000, 'Time between the starts of two scheduling passes (e.g. 5s, 500ms).'),
-  ...setting('passTimeout', 'duration-ms', 30_000, 'Deadline of one pass: API calls still running then are abandoned.'),
-  ...setting('schedulerName', 'label-value', 'custom-scheduler', 'Pods with this spec.schedulerName are scheduled.'),
-  ...setting(
+/** The convict format that checks a planner setting (registered in config.ts). */
+export const planFormat = (name: string): string => `plan-setting:${name}`;
+
+function planSetting<T>(s: PlanSetting<T>): SettingSpec<T> {
+  return {
+    doc: s.doc,
+    format: planFormat(s.name),
+    default: s.default,
+    defaultText: s.defaultText,
+    env: envName(s.name),
+    arg: s.flag,
+  };
+}
+
+type SettingsSchema = { readonly [K in keyof RawSettings]: SettingSpec<RawSettings[K]> };
+
+export const SCHEMA: SettingsSchema = {
+  interval: setting(
+    'interval',
+    'duration-ms',
+    5_000,
+    'Time between the starts of two scheduling passes (e.g. 5s, 500ms).',
+  ),
+  passTimeout: setting(
+    'passTimeout',
+    'duration-ms',
+    30_000,
+    'Deadline of one pass: API calls still running then are abandoned.',
+  ),
+  schedulerName: planSetting(PLAN_SETTINGS.schedulerName),
+  namespaces: setting(
     'namespaces',
     'namespace-list',
-    [] as string[],
+    [],
     'Comma-separated namespaces whose pending pods are scheduled; empty = all.',
   ),
-  ...setting('preemption', 'bool', true, 'Evict lower-priority pods to make room for higher-priority ones.'),
-  ...setting('maxPodsPerNode', 'count', 0, 'At most this many pods of this scheduler per node; 0 = no limit.'),
-  ...setting(
-    'scoring',
-    ['MostAllocated', 'LeastAllocated'],
-    'MostAllocated',
-    'Node scoring: MostAllocated (bin-packing) or LeastAllocated (spreading).',
+  preemption: planSetting(PLAN_SETTINGS.preemption),
+  maxPodsPerNode: planSetting(PLAN_SETTINGS.maxPodsPerNode),
+  scoring: planSetting(PLAN_SETTINGS.scoring),
+  percentageOfNodesToScore: planSetting(PLAN_SETTINGS.percentageOfNodesToScore),
+  annotationPrefix: planSetting(PLAN_SETTINGS.annotationPrefix),
+  nominationTimeout: planSetting(PLAN_SETTINGS.nominationTimeoutMs),
+  bindConcurrency: setting(
+    'bindConcurrency',
+    'positive',
+    16,
+    'API calls (evictions, binds, nominations) in flight at once.',
   ),
-  ...setting(
-    'percentageOfNodesToScore',
-    'percentage',
-    0,
-    'Share of nodes to find feasible before choosing (1-100); 0 = adaptive.',
-  ),
-  ...setting(
-    'annotationPrefix',
-    'annotation-prefix',
-    'custom-scheduling.k8s.io',
-    'Prefix of the gang annotations <prefix>/group-name and <prefix>/min-available.',
-  ),
-  ...setting(
-    'nominationTimeout',
-    'duration-ms',
-    300_000,
-    'A nomination whose victims are still there after this long is dropped and planned afresh.',
-  ),
-  ...setting('bindConcurrency', 'positive', 16, 'API calls (evictions, binds, nominations) in flight at once.'),
-  ...setting(
+  retryAttempts: setting(
     'retryAttempts',
     'positive',
     5,
     'Attempts per API call for transient errors (429, 5xx, network), the first included.',
   ),
-  ...setting('retryInitialDelay', 'duration-ms', 200, 'First retry delay; doubles per attempt, with full jitter.'),
-  ...setting('retryMaxDelay', 'duration-ms', 5_000, 'Cap of the retry delay.'),
-  ...setting(
+  retryInitialDelay: setting(
+    'retryInitialDelay',
+    'duration-ms',
+    200,
+    'First retry delay; doubles per attempt, with full jitter.',
+  ),
+  retryMaxDelay: setting('retryMaxDelay', 'duration-ms', 5_000, 'Cap of the retry delay.'),
+  assumeTtl: setting(
     'assumeTtl',
     'duration-ms',
     30_000,
     'How long a bind or eviction is assumed done before the watch confirms it.',
   ),
-  ...setting(
+  gangBindTimeout: setting(
     'gangBindTimeout',
     'duration-ms',
     60_000,
     'A gang whose binds partly failed and is still below quorum after this long has its bound members evicted.',
   ),
-  ...setting('watchRestartMaxDelay', 'duration-ms', 30_000, 'Cap of the backoff before a failed watch is restarted.'),
-  ...setting(
+  watchRestartMaxDelay: setting(
+    'watchRestartMaxDelay',
+    'duration-ms',
+    30_000,
+    'Cap of the backoff before a failed watch is restarted.',
+  ),
+  watchQuietTimeout: setting(
     'watchQuietTimeout',
     'duration-ms',
     300_000,
     'A watch with no event and no reconnect for this long is restarted.',
   ),
-  ...setting('logLevel', ['error', 'warn', 'info', 'debug'], 'info', 'Log level.'),
-  ...setting('logFormat', ['auto', 'json', 'text'], 'auto', 'Log format; auto = text on a terminal, JSON otherwise.'),
-  ...setting(
+  logLevel: setting('logLevel', ['error', 'warn', 'info', 'debug'], 'info', 'Log level.'),
+  logFormat: setting(
+    'logFormat',
+    ['auto', 'json', 'text'],
+    'auto',
+    'Log format; auto = text on a terminal, JSON otherwise.',
+  ),
+  httpPort: setting(
     'httpPort',
     'port-or-off',
     8080,
     'Port of the HTTP server (/healthz: the loop is alive, /readyz: informers synced, /metrics: Prometheus); 0 = none.',
   ),
-  ...setting(
+  httpAddress: setting(
     'httpAddress',
     'ip-address',
     '127.0.0.1',
     'Address the HTTP server listens on; in a cluster 0.0.0.0 so the kubelet can probe it.',
   ),
-  ...setting(
+  leaderElection: setting(
     'leaderElection',
     'bool',
     false,
     'Schedule only while holding a coordination.k8s.io Lease, so of several replicas exactly one schedules; a replica that loses the lease exits with status 1.',
   ),
-  ...setting('leaseName', 'lease-name', 'custom-scheduler', 'Name of the Lease (with leaderElection).'),
-  ...setting(
+  leaseName: setting('leaseName', 'lease-name', 'custom-scheduler', 'Name of the Lease (with leaderElection).'),
+  leaseNamespace: setting(
     'leaseNamespace',
     'namespace-or-auto',
     '',
     "Namespace of the Lease; empty = the pod's own namespace (from its service account), or custom-scheduler outside a pod.",
   ),
-  ...setting(
+  leaseDuration: setting(
     'leaseDuration',
     'duration-ms',
     15_000,
     'How long a standby waits, after the last renewal it saw, before taking the lease over (whole seconds).',
   ),
-  ...setting(
+  renewDeadline: setting(
     'renewDeadline',
     'duration-ms',
     10_000,
     'A leader that could not renew for this long stops scheduling (shorter than leaseDuration).',
   ),
-  ...setting(
+  retryPeriod: setting(
     'retryPeriod',
     'duration-ms',
     2_000,
     'Between two attempts to acquire or renew the lease (shorter than renewDeadline).',
   ),
-  ...setting('dryRun', 'bool', false, 'Plan and log every decision, but write nothing to the cluster.'),
+  dryRun: setting('dryRun', 'bool', false, 'Plan and log every decision, but write nothing to the cluster.'),
 };
 
-/** convict's view of the table (its types cannot express per-key formats). */
-export const CONVICT_SCHEMA = SCHEMA as unknown as Schema<RawSettings>;
+/** The same table, as convict reads it. */
+export const CONVICT_SCHEMA: Schema<RawSettings> = SCHEMA;

@@ -1,13 +1,17 @@
-import { loadConfig } from './config.js';
+import { PLAN_SETTING_FIELDS, PLAN_SETTINGS, type Result } from '../core/index.js';
+import { SCHEMA } from './config-schema.js';
+import { loadConfig, type RunRequest, type SchedulerConfig } from './config.js';
 
 const load = (args: string[], env: Record<string, string> = {}) => loadConfig({ args, env });
+/** The configuration `run` would schedule with, or false. */
+const configOf = (r: Result<RunRequest>): SchedulerConfig | false => r.ok && r.value.kind === 'run' && r.value.config;
+const errorOf = (r: Result<RunRequest>): string | false => !r.ok && r.error;
 
 describe('loadConfig', () => {
   it('has the documented defaults', () => {
-    const r = load([]);
-    expect(r.kind).toBe('config');
-    if (r.kind !== 'config') return;
-    expect(r.config).toMatchObject({
+    const config = configOf(load([]));
+    expect(config).not.toBe(false);
+    expect(config).toMatchObject({
       intervalMs: 5_000,
       schedulerName: 'custom-scheduler',
       namespaces: [],
@@ -25,7 +29,7 @@ describe('loadConfig', () => {
       CUSTOM_SCHEDULER_INTERVAL: '2s',
       CUSTOM_SCHEDULER_MAX_PODS_PER_NODE: '1',
     });
-    expect(r.kind === 'config' && r.config).toMatchObject({
+    expect(configOf(r)).toMatchObject({
       intervalMs: 500,
       preemption: false,
       namespaces: ['a', 'b'],
@@ -42,13 +46,13 @@ describe('loadConfig', () => {
     [['--dry-run', 'maybe'], 'dryRun'],
   ])('names the setting in the error for %j', (args, setting) => {
     const r = load(args);
-    expect(r.kind).toBe('error');
-    expect(r.kind === 'error' && r.message).toContain(setting);
+    expect(r.ok).toBe(false);
+    expect(errorOf(r)).toContain(setting);
   });
 
   it("has kube-scheduler's lease timings by default, and reads the lease settings", () => {
-    const r = load([]);
-    expect(r.kind === 'config' && r.config.lease).toEqual({
+    const r = configOf(load([]));
+    expect(r && r.lease).toEqual({
       name: 'custom-scheduler',
       namespace: '',
       leaseDurationMs: 15_000,
@@ -68,7 +72,7 @@ describe('loadConfig', () => {
       '--retry-period',
       '500ms',
     ]);
-    expect(custom.kind === 'config' && custom.config).toMatchObject({
+    expect(configOf(custom)).toMatchObject({
       leaderElection: true,
       lease: { name: 'batch', namespace: 'ops', leaseDurationMs: 3_000, renewDeadlineMs: 2_000, retryPeriodMs: 500 },
     });
@@ -80,18 +84,16 @@ describe('loadConfig', () => {
     [['--lease-name', 'Not_A_Name'], 'leaseName'],
     [['--lease-namespace', 'Bad.NS'], 'leaseNamespace'],
   ])('refuses lease settings that cannot work: %j', (args, message) => {
-    const r = load(args);
-    expect(r.kind === 'error' && r.message).toContain(message);
+    expect(errorOf(load(args))).toContain(message);
   });
 
   it('refuses an unknown flag', () => {
-    const r = load(['--intervall', '5s']);
-    expect(r.kind === 'error' && r.message).toContain('--intervall');
+    expect(errorOf(load(['--intervall', '5s']))).toContain('--intervall');
   });
 
   it('lists every setting in --help', () => {
     const r = load(['--help']);
-    expect(r.kind).toBe('help');
+    expect(r.ok && r.value.kind).toBe('help');
     for (const flag of [
       '--interval',
       '--scheduler-name',
@@ -114,7 +116,23 @@ describe('loadConfig', () => {
       '--dry-run',
       '--annotation-prefix',
     ]) {
-      expect(r.kind === 'help' && r.text).toContain(flag);
+      expect(r.ok && r.value.kind === 'help' && r.value.text).toContain(flag);
     }
+  });
+
+  it('takes the planner settings from the table the plan command reads: same names, flags, defaults', () => {
+    const fromTable = PLAN_SETTING_FIELDS.map((f) => {
+      const { name, flag, default: def } = PLAN_SETTINGS[f];
+      return { name, flag, def };
+    });
+    const fromRun = fromTable.map(({ name }) => {
+      const spec = Object.entries(SCHEMA).find(([key]) => key === name)?.[1];
+      return { name, flag: spec?.arg, def: spec?.default };
+    });
+    expect(fromRun).toEqual(fromTable);
+    expect(configOf(load(['--percentage-of-nodes-to-score', '50', '--nomination-timeout', '2m']))).toMatchObject({
+      percentageOfNodesToScore: 50,
+      nominationTimeoutMs: 120_000,
+    });
   });
 });

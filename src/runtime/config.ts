@@ -3,8 +3,27 @@ import convict from 'convict';
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { timingsProblem, type LeaseTimings } from '../cluster/index.js';
-import type { PlanConfig, Scoring } from '../core/index.js';
-import { CONVICT_SCHEMA, SCHEMA, type RawSettings } from './config-schema.js';
+import {
+  fail,
+  isDnsLabel,
+  isDnsSubdomain,
+  ok,
+  parseDuration,
+  parseSwitch,
+  PLAN_SETTING_FIELDS,
+  PLAN_SETTINGS,
+  type PlanConfig,
+  type PlanSetting,
+  type Result,
+} from '../core/index.js';
+import {
+  CONVICT_SCHEMA,
+  planFormat,
+  SCHEMA,
+  type LogFormat,
+  type LogLevel,
+  type RawSettings,
+} from './config-schema.js';
 
 export interface SchedulerConfig extends PlanConfig {
   readonly intervalMs: number;
@@ -16,8 +35,8 @@ export interface SchedulerConfig extends PlanConfig {
   readonly gangBindTimeoutMs: number;
   readonly watchRestartMaxDelayMs: number;
   readonly watchQuietTimeoutMs: number;
-  readonly logLevel: 'error' | 'warn' | 'info' | 'debug';
-  readonly logFormat: 'auto' | 'json' | 'text';
+  readonly logLevel: LogLevel;
+  readonly logFormat: LogFormat;
   readonly httpPort: number;
   readonly httpAddress: string;
   readonly leaderElection: boolean;
@@ -26,16 +45,9 @@ export interface SchedulerConfig extends PlanConfig {
   readonly dryRun: boolean;
 }
 
-export type ConfigResult =
-  | { readonly kind: 'config'; readonly config: SchedulerConfig }
-  | { readonly kind: 'help'; readonly text: string }
-  | { readonly kind: 'error'; readonly message: string };
-
-const DURATION = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/;
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
-const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** What `run` was asked: to schedule with this configuration, or to print the help. */
+export type RunRequest =
+  { readonly kind: 'run'; readonly config: SchedulerConfig } | { readonly kind: 'help'; readonly text: string };
 
 function intFormat(name: string, min: number, max: number, what: string): convict.Format {
   return {
@@ -47,17 +59,25 @@ function intFormat(name: string, min: number, max: number, what: string): convic
   };
 }
 
+/** A convict format that checks a planner setting by core's table. */
+function planSettingFormat(setting: PlanSetting<unknown>): convict.Format {
+  return {
+    name: planFormat(setting.name),
+    coerce: (v: unknown) => (typeof v === 'string' ? (setting.fromText(v) ?? v) : v),
+    validate: (v: unknown) => {
+      if (setting.accept(v) === undefined) throw new Error(`must be ${setting.expected}`);
+    },
+  };
+}
+
 let formatsAdded = false;
 function addFormats(): void {
   if (formatsAdded) return;
   formatsAdded = true;
+  for (const field of PLAN_SETTING_FIELDS) convict.addFormat(planSettingFormat(PLAN_SETTINGS[field]));
   convict.addFormats({
     'duration-ms': {
-      coerce: (v: unknown) => {
-        if (typeof v !== 'string') return v;
-        const m = DURATION.exec(v.trim());
-        return m === null ? v : Math.round(Number(m[1]) * UNIT_MS[m[2] ?? 'ms']!);
-      },
+      coerce: (v: unknown) => (typeof v === 'string' ? (parseDuration(v) ?? v) : v),
       validate: (v: unknown) => {
         if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) {
           throw new Error('must be a positive duration such as 500ms, 5s, 2m or a number of milliseconds');
@@ -65,18 +85,12 @@ function addFormats(): void {
       },
     },
     bool: {
-      coerce: (v: unknown) => {
-        if (typeof v !== 'string') return v;
-        const s = v.trim().toLowerCase();
-        return ['true', '1', 'yes'].includes(s) ? true : ['false', '0', 'no'].includes(s) ? false : v;
-      },
+      coerce: (v: unknown) => (typeof v === 'string' ? (parseSwitch(v) ?? v) : v),
       validate: (v: unknown) => {
         if (typeof v !== 'boolean') throw new Error('must be true or false');
       },
     },
-    count: intFormat('count', 0, 1_000_000, 'an integer >= 0'),
     positive: intFormat('positive', 1, 10_000, 'an integer from 1 to 10000'),
-    percentage: intFormat('percentage', 0, 100, 'an integer from 0 to 100'),
     'port-or-off': intFormat('port-or-off', 0, 65_535, 'a port number (1-65535) or 0 for none'),
     'ip-address': {
       validate: (v: unknown) => {
@@ -86,27 +100,14 @@ function addFormats(): void {
     },
     'lease-name': {
       validate: (v: unknown) => {
-        if (typeof v !== 'string' || v.length > 253 || !DNS_SUBDOMAIN.test(v))
+        if (typeof v !== 'string' || !isDnsSubdomain(v))
           throw new Error('must be a DNS subdomain such as custom-scheduler');
       },
     },
     'namespace-or-auto': {
       validate: (v: unknown) => {
-        if (typeof v !== 'string' || (v !== '' && (v.length > 63 || !DNS_LABEL.test(v))))
+        if (typeof v !== 'string' || (v !== '' && !isDnsLabel(v)))
           throw new Error("must be a namespace name, or empty for the pod's own");
-      },
-    },
-    'label-value': {
-      validate: (v: unknown) => {
-        if (typeof v !== 'string' || v === '' || v.length > 63 || !LABEL_VALUE.test(v)) {
-          throw new Error('must be a non-empty name of at most 63 letters, digits, "-", "_" or "."');
-        }
-      },
-    },
-    'annotation-prefix': {
-      validate: (v: unknown) => {
-        if (typeof v !== 'string' || v.length > 253 || !DNS_SUBDOMAIN.test(v))
-          throw new Error('must be a DNS subdomain such as custom-scheduling.k8s.io');
       },
     },
     'namespace-list': {
@@ -119,7 +120,7 @@ function addFormats(): void {
           : v,
       validate: (v: unknown) => {
         if (!Array.isArray(v)) throw new Error('must be a comma-separated list of namespaces');
-        const bad: unknown = v.find((n: unknown) => typeof n !== 'string' || n.length > 63 || !DNS_LABEL.test(n));
+        const bad: unknown = v.find((n: unknown) => typeof n !== 'string' || !isDnsLabel(n));
         if (bad !== undefined) throw new Error(`must be namespace names; ${JSON.stringify(bad)} is not one`);
       },
     },
@@ -131,12 +132,12 @@ export interface LoadOptions {
   readonly env: Readonly<Record<string, string | undefined>>;
 }
 
-/** Parses and validates; never throws: a bad value becomes a message naming the setting. */
-export function loadConfig({ args, env }: LoadOptions): ConfigResult {
+/** Parses and validates; never throws: a bad value becomes an error naming the setting. */
+export function loadConfig({ args, env }: LoadOptions): Result<RunRequest> {
   addFormats();
-  if (args.includes('--help') || args.includes('-h')) return { kind: 'help', text: helpText() };
+  if (args.includes('--help') || args.includes('-h')) return ok({ kind: 'help', text: helpText() });
   const unknown = unknownFlag(args);
-  if (unknown !== undefined) return { kind: 'error', message: `unknown option ${unknown} (see --help)` };
+  if (unknown !== undefined) return fail(`unknown option ${unknown} (see --help)`);
   try {
     const conf = convict<RawSettings>(CONVICT_SCHEMA, { args: [...args], env: { ...env } });
     const file = flagValue(args, 'config') ?? env['CUSTOM_SCHEDULER_CONFIG'];
@@ -145,25 +146,26 @@ export function loadConfig({ args, env }: LoadOptions): ConfigResult {
       try {
         parsed = JSON.parse(readFileSync(file, 'utf8'));
       } catch (err) {
-        return { kind: 'error', message: `config file ${file}: ${err instanceof Error ? err.message : String(err)}` };
+        return fail(`config file ${file}: ${err instanceof Error ? err.message : String(err)}`);
       }
-      conf.load(parsed as Partial<RawSettings>);
+      // convict checks every value of the file in validate() below.
+      conf.load(parsed);
     }
     conf.validate({ allowed: 'strict' });
     const config = toConfig(conf.getProperties());
     const problem = timingsProblem(config.lease);
-    if (problem !== undefined) return { kind: 'error', message: `invalid configuration: ${problem}` };
-    return { kind: 'config', config };
+    if (problem !== undefined) return fail(`invalid configuration: ${problem}`);
+    return ok({ kind: 'run', config });
   } catch (err) {
-    return { kind: 'error', message: `invalid configuration: ${err instanceof Error ? err.message : String(err)}` };
+    return fail(`invalid configuration: ${err instanceof Error ? err.message : String(err)}`);
   }
 }
 
 /** The defaults, for tests and the programmatic start. */
 export function defaultConfig(overrides: Partial<SchedulerConfig> = {}): SchedulerConfig {
   const r = loadConfig({ args: [], env: {} });
-  if (r.kind !== 'config') throw new Error('defaults do not validate');
-  return { ...r.config, ...overrides };
+  if (!r.ok || r.value.kind !== 'run') throw new Error('defaults do not validate');
+  return { ...r.value.config, ...overrides };
 }
 
 function toConfig(s: RawSettings): SchedulerConfig {
@@ -171,7 +173,7 @@ function toConfig(s: RawSettings): SchedulerConfig {
     schedulerName: s.schedulerName,
     maxPodsPerNode: s.maxPodsPerNode,
     preemption: s.preemption,
-    scoring: s.scoring as Scoring,
+    scoring: s.scoring,
     annotationPrefix: s.annotationPrefix,
     nominationTimeoutMs: s.nominationTimeout,
     percentageOfNodesToScore: s.percentageOfNodesToScore,
@@ -188,8 +190,8 @@ function toConfig(s: RawSettings): SchedulerConfig {
     gangBindTimeoutMs: s.gangBindTimeout,
     watchRestartMaxDelayMs: s.watchRestartMaxDelay,
     watchQuietTimeoutMs: s.watchQuietTimeout,
-    logLevel: s.logLevel as SchedulerConfig['logLevel'],
-    logFormat: s.logFormat as SchedulerConfig['logFormat'],
+    logLevel: s.logLevel,
+    logFormat: s.logFormat,
     httpPort: s.httpPort,
     httpAddress: s.httpAddress,
     leaderElection: s.leaderElection,
@@ -208,7 +210,7 @@ function knownFlags(): Set<string> {
   const flags = new Set(['config', 'help']);
   for (const [, spec] of Object.entries(SCHEMA)) {
     flags.add(spec.arg);
-    if (spec.format === 'bool') flags.add(`no-${spec.arg}`);
+    if (typeof spec.default === 'boolean') flags.add(`no-${spec.arg}`);
   }
   return flags;
 }
@@ -246,10 +248,7 @@ export function helpText(): string {
     '',
   ];
   for (const [name, spec] of Object.entries(SCHEMA)) {
-    const def = Array.isArray(spec.default)
-      ? spec.default.join(',')
-      : `${String(spec.default)}${spec.format === 'duration-ms' ? 'ms' : ''}`;
-    lines.push(`  --${spec.arg}  (${spec.env}, file key "${name}", default ${def === '' ? '""' : def})`);
+    lines.push(`  --${spec.arg}  (${spec.env}, file key "${name}", default ${spec.defaultText})`);
     lines.push(`      ${spec.doc}`);
   }
   return lines.join('\n');

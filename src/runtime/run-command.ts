@@ -6,15 +6,15 @@ import { startScheduler } from './scheduler.js';
 
 export async function runCommand(argv: readonly string[]): Promise<number> {
   const loaded = loadConfig({ args: argv, env: process.env });
-  if (loaded.kind === 'help') {
-    process.stdout.write(`${loaded.text}\n`);
-    return 0;
-  }
-  if (loaded.kind === 'error') {
-    process.stderr.write(`custom-scheduler: ${loaded.message}\n`);
+  if (!loaded.ok) {
+    process.stderr.write(`custom-scheduler: ${loaded.error}\n`);
     return 2;
   }
-  const { config } = loaded;
+  if (loaded.value.kind === 'help') {
+    process.stdout.write(`${loaded.value.text}\n`);
+    return 0;
+  }
+  const { config } = loaded.value;
   const log = createLogger({ level: config.logLevel, format: config.logFormat, isTTY: process.stdout.isTTY === true });
   let scheduler;
   try {
