@@ -1,16 +1,23 @@
 // Reading the `plan` command's snapshot files: kubectl JSON from files or stdin, items
 // of every file concatenated, converted to one Snapshot. Any problem is one line that
 // names the file.
-import type { Namespace, Node, Pod, PodDisruptionBudget, Snapshot } from '../core/model.js';
+import {
+  fail,
+  ok,
+  type Namespace,
+  type Node,
+  type Pod,
+  type PodDisruptionBudget,
+  type Result,
+  type Snapshot,
+} from '../core/index.js';
 import { snapshotFromItems } from '../snapshot/convert.js';
+import { isPlain } from '../snapshot/fields.js';
 
 export interface InputSource {
   readFile(path: string): Promise<string>;
   readStdin(): Promise<string>;
 }
-
-export type SnapshotResult =
-  { readonly ok: true; readonly value: Snapshot } | { readonly ok: false; readonly error: string };
 
 const STDIN = '-';
 
@@ -30,29 +37,26 @@ function messageOf(err: unknown): string {
 }
 
 /** The items of a List, of any object with `items`, or the object itself. */
-function itemsOf(text: string): { ok: true; items: readonly unknown[] } | { ok: false; error: string } {
+function itemsOf(text: string): Result<readonly unknown[]> {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (err) {
-    return { ok: false, error: `not JSON (${messageOf(err)})` };
+    return fail(`not JSON (${messageOf(err)})`);
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    return { ok: false, error: 'expected a JSON object (a List or a Kubernetes object)' };
-  }
-  const object = parsed as Readonly<Record<string, unknown>>;
-  if ('items' in object) {
-    const items = object['items'];
+  if (!isPlain(parsed)) return fail('expected a JSON object (a List or a Kubernetes object)');
+  if ('items' in parsed) {
+    const items = parsed['items'];
     // kubectl writes `"items": []` for an empty list; a null is the same to us.
-    if (items === null) return { ok: true, items: [] };
-    if (!Array.isArray(items)) return { ok: false, error: 'items: expected a list' };
-    return { ok: true, items };
+    if (items === null) return ok([]);
+    if (!Array.isArray(items)) return fail('items: expected a list');
+    return ok(items);
   }
-  if (typeof object['kind'] === 'string') return { ok: true, items: [object] };
-  return { ok: false, error: 'no items (expected a List, an object with items, or one object with a kind)' };
+  if (typeof parsed['kind'] === 'string') return ok([parsed]);
+  return fail('no items (expected a List, an object with items, or one object with a kind)');
 }
 
-export async function readSnapshot(files: readonly string[], source: InputSource): Promise<SnapshotResult> {
+export async function readSnapshot(files: readonly string[], source: InputSource): Promise<Result<Snapshot>> {
   const nodes: Node[] = [];
   const pods: Pod[] = [];
   const pdbs: PodDisruptionBudget[] = [];
@@ -66,16 +70,16 @@ export async function readSnapshot(files: readonly string[], source: InputSource
     try {
       text = file === STDIN ? await (stdin ??= source.readStdin()) : await source.readFile(file);
     } catch (err) {
-      return { ok: false, error: `${name}: cannot read (${messageOf(err)})` };
+      return fail(`${name}: cannot read (${messageOf(err)})`);
     }
     const items = itemsOf(text);
-    if (!items.ok) return { ok: false, error: `${name}: ${items.error}` };
+    if (!items.ok) return fail(`${name}: ${items.error}`);
 
-    const { snapshot, errors } = snapshotFromItems(items.items);
+    const { snapshot, errors } = snapshotFromItems(items.value);
     const [first] = errors;
     if (first !== undefined) {
       const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : '';
-      return { ok: false, error: `${name}: ${oneLine(first)}${more}` };
+      return fail(`${name}: ${oneLine(first)}${more}`);
     }
     // The same object in two files would be planned twice.
     const ids = [
@@ -85,7 +89,7 @@ export async function readSnapshot(files: readonly string[], source: InputSource
       ...(snapshot.namespaces ?? []).map((n) => `namespace ${n.name}`),
     ];
     const repeated = ids.find((id) => seen.has(id));
-    if (repeated !== undefined) return { ok: false, error: `${name}: ${repeated}: appears twice` };
+    if (repeated !== undefined) return fail(`${name}: ${repeated}: appears twice`);
     for (const id of ids) seen.add(id);
     nodes.push(...snapshot.nodes);
     pods.push(...snapshot.pods);
@@ -94,13 +98,7 @@ export async function readSnapshot(files: readonly string[], source: InputSource
   }
   // Namespaces are known only when the input lists some (kubectl get ns -o json).
   const known = namespaces.length > 0 ? { namespaces: Object.freeze(namespaces) } : {};
-  return {
-    ok: true,
-    value: Object.freeze({
-      nodes: Object.freeze(nodes),
-      pods: Object.freeze(pods),
-      pdbs: Object.freeze(pdbs),
-      ...known,
-    }),
-  };
+  return ok(
+    Object.freeze({ nodes: Object.freeze(nodes), pods: Object.freeze(pods), pdbs: Object.freeze(pdbs), ...known }),
+  );
 }

@@ -1,6 +1,7 @@
 // One API call with bounded retries (exponential-backoff: jitter, capped delay, a
 // fixed number of attempts) that never outlives the pass that made it.
 import { backOff } from 'exponential-backoff';
+import { fail, ok, type Failure, type Success } from '../core/index.js';
 import { classifyError, type ClassifiedError } from './errors.js';
 
 export interface RetryPolicy {
@@ -12,14 +13,14 @@ export interface RetryPolicy {
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = Object.freeze({ attempts: 5, initialDelayMs: 200, maxDelayMs: 5_000 });
 
-export type CallOutcome<T> =
-  | { readonly ok: true; readonly value: T }
-  | {
-      readonly ok: false;
-      readonly error: ClassifiedError;
-      /** The deadline passed before an answer: the call may still take effect. */
-      readonly abandoned: boolean;
-    };
+/** A failed call says, beyond its error, whether it was abandoned rather than refused. */
+export interface CallFailure extends Failure<ClassifiedError> {
+  /** The deadline passed before an answer: the call may still take effect. */
+  readonly abandoned: boolean;
+}
+
+/** core's Result, its failure extended with `abandoned`. */
+export type CallOutcome<T> = Success<T> | CallFailure;
 
 export interface CallOptions {
   /** Aborted when the pass's deadline passes: stop waiting and stop retrying. */
@@ -53,16 +54,17 @@ export async function callWithRetry<T>(
         retry: (err: unknown) => err !== ABANDONED && signal?.aborted !== true && retryable(classifyError(err)),
       },
     );
-    return { ok: true, value };
+    return ok(value);
   } catch (err) {
     if (err === ABANDONED || signal?.aborted === true) {
-      return {
-        ok: false,
-        abandoned: true,
-        error: { kind: 'transient', status: undefined, message: 'abandoned at the pass deadline' },
+      const error: ClassifiedError = {
+        kind: 'transient',
+        status: undefined,
+        message: 'abandoned at the pass deadline',
       };
+      return { ...fail(error), abandoned: true };
     }
-    return { ok: false, abandoned: false, error: classifyError(err) };
+    return { ...fail(classifyError(err)), abandoned: false };
   }
 }
 
