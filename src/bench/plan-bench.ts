@@ -8,11 +8,15 @@ import {
   planCycle,
   type Node,
   type Pod,
+  type PodAffinityRules,
+  type SpreadConstraint,
   type Resources,
   type Snapshot,
 } from '../core/index.js';
 
 const GiB = 1024 ** 3;
+const HOSTNAME = 'kubernetes.io/hostname';
+const ZONE = 'topology.kubernetes.io/zone';
 const T0 = Date.parse('2026-01-01T00:00:00Z');
 
 function res(milliCpu: number, memory: number): Resources {
@@ -23,7 +27,7 @@ function makeNode(i: number): Node {
   const name = `node-${String(i).padStart(5, '0')}`;
   return {
     name,
-    labels: { 'kubernetes.io/hostname': name, zone: `z${i % 3}` },
+    labels: { 'kubernetes.io/hostname': name, zone: `z${i % 3}`, [ZONE]: `zone-${i % 10}` },
     allocatable: res(32_000, 128 * GiB),
     allocatablePods: 110,
     taints: [],
@@ -33,7 +37,18 @@ function makeNode(i: number): Node {
 }
 
 let serial = 0;
-function makePod(o: { nodeName?: string; cpu: number; memory: number; priority: number; group?: string }): Pod {
+interface PodShape {
+  nodeName?: string;
+  cpu: number;
+  memory: number;
+  priority: number;
+  group?: string;
+  labels?: Record<string, string>;
+  podAffinity?: PodAffinityRules;
+  spread?: SpreadConstraint[];
+}
+
+function makePod(o: PodShape): Pod {
   const name = `pod-${serial++}`;
   const annotations: Record<string, string> =
     o.group === undefined ? {} : { 'custom-scheduling.k8s.io/group-name': o.group };
@@ -49,7 +64,7 @@ function makePod(o: { nodeName?: string; cpu: number; memory: number; priority: 
     deletionTime: undefined,
     priority: o.priority,
     preemptionPolicy: 'PreemptLowerPriority',
-    labels: { app: `app-${serial % 50}` },
+    labels: o.labels ?? { app: `app-${serial % 50}` },
     annotations,
     requests: res(o.cpu, o.memory),
     nodeSelector: {},
@@ -57,8 +72,8 @@ function makePod(o: { nodeName?: string; cpu: number; memory: number; priority: 
     preferredAffinity: [],
     tolerations: [],
     hostPorts: [],
-    podAffinity: NO_POD_AFFINITY,
-    spread: [],
+    podAffinity: o.podAffinity ?? NO_POD_AFFINITY,
+    spread: o.spread ?? [],
     nominatedNodeName: '',
     schedulingGated: false,
   };
@@ -76,6 +91,51 @@ function largeCluster(): Snapshot {
     for (let m = 0; m < 8; m++) pods.push(makePod({ cpu: 4000, memory: 16 * GiB, priority: 3, group: `gang-${g}` }));
   }
   return { nodes, pods, pdbs: [] };
+}
+
+const selecting = (labels: Record<string, string>) => ({ matchLabels: labels, matchExpressions: [] });
+
+/** One worker per node: required anti-affinity to the pods of its own job, by hostname. */
+function onePerNode(job: string): PodAffinityRules {
+  const term = {
+    selector: selecting({ job }),
+    namespaces: ['bench'],
+    namespaceSelector: undefined,
+    topologyKey: HOSTNAME,
+  };
+  return { ...NO_POD_AFFINITY, requiredAnti: [term] };
+}
+
+/**
+ * The large cluster with rules across pods: 20% of the pending pods in jobs of 20 that
+ * either want one pod per node (hostname anti-affinity) or spread over 10 zones
+ * (maxSkew 1, DoNotSchedule); 1% of the bound pods carry hostname anti-affinity too,
+ * so every pending pod is checked against them.
+ */
+function topologyCluster(): Snapshot {
+  const base = largeCluster();
+  let ruled = 0;
+  const pods = base.pods.map((p, i): Pod => {
+    if (p.nodeName !== '') {
+      if (i % 100 !== 0) return p;
+      const job = `bound-${i % 5000}`;
+      return { ...p, labels: { job }, podAffinity: onePerNode(job) };
+    }
+    if (p.annotations['custom-scheduling.k8s.io/group-name'] !== undefined || i % 5 !== 0) return p;
+    const job = `job-${Math.floor(ruled++ / 20)}`;
+    if (ruled % 40 < 20) return { ...p, labels: { job }, podAffinity: onePerNode(job) };
+    const spread: SpreadConstraint = {
+      maxSkew: 1,
+      topologyKey: ZONE,
+      whenUnsatisfiable: 'DoNotSchedule',
+      selector: selecting({ job }),
+      minDomains: 1,
+      nodeAffinityPolicy: 'Honor',
+      nodeTaintsPolicy: 'Ignore',
+    };
+    return { ...p, labels: { job }, spread: [spread] };
+  });
+  return { ...base, pods };
 }
 
 /** Every node full of low-priority pods; 1,000 higher-priority pods pending. */
@@ -124,4 +184,11 @@ console.log(`node ${process.version}, ${new Date().toISOString()}`);
 const onlyArg = process.argv.indexOf('--only');
 const only = onlyArg >= 0 ? process.argv[onlyArg + 1] : undefined;
 if (only === undefined || only === 'large') runCase('large (target: median <= 1000 ms)', largeCluster, runs);
+if (only === undefined || only === 'topology') {
+  runCase(
+    'topology: large with 20% of pending under anti-affinity or zone spread (target: median <= 1500 ms)',
+    topologyCluster,
+    runs,
+  );
+}
 if (only === undefined || only === 'preemption') runCase('preemption (target: median <= 3000 ms)', fullCluster, runs);

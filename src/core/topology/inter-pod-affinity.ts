@@ -3,6 +3,7 @@
 // applied symmetrically. Prepared once per pod per search, then checked per node.
 import { REASON, type Rejection, unresolvable } from '../reasons.js';
 import type { NodeState, PodFacts } from '../state.js';
+import { anchorsOf } from './anchors.js';
 import type { DomainCounts } from './domain-counts.js';
 import type { HeldTerm, TopologyIndex } from './index.js';
 import { identity, termMatchesPod } from './terms.js';
@@ -51,10 +52,11 @@ export function prepareInterPodAffinity(index: TopologyIndex, f: PodFacts): Inte
   // Pods matching every required affinity term count, per term's topology key.
   const requiredKey = `all\0${rules.required.map(identity).join('\0')}`;
   const matchesAll = (g: PodFacts): boolean => rules.required.every((t) => termMatchesPod(t, g.pod, nsLabels));
-  const affinity = rules.required.map((t) => index.count(requiredKey, t.topologyKey, matchesAll));
+  const anchors = anchorsOf(rules.required[0]?.selector);
+  const affinity = rules.required.map((t) => index.count(requiredKey, t.topologyKey, matchesAll, anchors));
   const selfAffine = rules.required.every((t) => termMatchesPod(t, pod, nsLabels));
   const single = (t: (typeof rules.requiredAnti)[number]): DomainCounts<PodFacts> =>
-    index.count(`one\0${identity(t)}`, t.topologyKey, (g) => termMatchesPod(t, g.pod, nsLabels));
+    index.count(`one\0${identity(t)}`, t.topologyKey, (g) => termMatchesPod(t, g.pod, nsLabels), anchorsOf(t.selector));
   const anti = rules.requiredAnti.map(single);
 
   const check = (ns: NodeState, removed: readonly PodFacts[]): Rejection | undefined => {

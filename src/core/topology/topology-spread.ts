@@ -10,6 +10,7 @@ import { REASON, type Rejection, unresolvable } from '../reasons.js';
 import type { NodeState, PodFacts } from '../state.js';
 import type { DomainCounts } from './domain-counts.js';
 import type { EligibleNodes, TopologyIndex } from './index.js';
+import { anchorsOf } from './anchors.js';
 import { identity, isEmptySelector, selectorMatches } from './terms.js';
 
 const SKEW: Rejection = { resolvable: true, reasons: [REASON.spread] };
@@ -27,9 +28,8 @@ interface Counted {
   readonly constraint: SpreadConstraint;
   readonly counts: DomainCounts<PodFacts>;
   readonly eligible: EligibleNodes;
-  readonly eligibleIndex: ReadonlySet<number>;
   /** Matching pods per domain, over eligible nodes only. */
-  readonly byDomain: Map<string, number>;
+  readonly byDomain: ReadonlyMap<string, number>;
   readonly selfMatch: number;
 }
 
@@ -37,15 +37,16 @@ function counted(index: TopologyIndex, f: PodFacts, c: SpreadConstraint, keys: r
   const pod = f.pod;
   const selector = c.selector;
   // kube-scheduler counts nothing for an empty or missing selector.
+  const countsNothing = selector === undefined || isEmptySelector(selector);
   const counts = index.count(
     `spread\0${pod.namespace}\0${selector === undefined ? '' : identity(selector)}`,
     c.topologyKey,
     (g) =>
-      selector !== undefined &&
-      !isEmptySelector(selector) &&
+      !countsNothing &&
       g.pod.namespace === pod.namespace &&
       g.pod.deletionTime === undefined &&
       selectorMatches(selector, g.pod.labels),
+    countsNothing ? [] : anchorsOf(selector),
   );
   const include = (node: Node): boolean =>
     keys.every((k) => node.labels[k] !== undefined) &&
@@ -57,23 +58,20 @@ function counted(index: TopologyIndex, f: PodFacts, c: SpreadConstraint, keys: r
     c.nodeTaintsPolicy === 'Honor' ? pod.tolerations : null,
   ]);
   const eligible = index.eligibleNodes(eligibleKey, c.topologyKey, include);
-  const byDomain = new Map<string, number>();
-  eligible.nodes.forEach((ns, i) => {
-    const value = eligible.values[i] ?? '';
-    byDomain.set(value, (byDomain.get(value) ?? 0) + (counts.byNode[ns.index] ?? 0));
-  });
-  return {
-    constraint: c,
-    counts,
-    eligible,
-    eligibleIndex: new Set(eligible.nodes.map((ns) => ns.index)),
-    byDomain,
-    selfMatch: selectorMatches(selector, pod.labels) ? 1 : 0,
-  };
+  let byDomain: ReadonlyMap<string, number> = counts.byDomain;
+  if (!eligible.complete) {
+    const sums = new Map<string, number>();
+    eligible.nodes.forEach((ns, i) => {
+      const value = eligible.values[i] ?? '';
+      sums.set(value, (sums.get(value) ?? 0) + (counts.byNode[ns.index] ?? 0));
+    });
+    byDomain = sums;
+  }
+  return { constraint: c, counts, eligible, byDomain, selfMatch: selectorMatches(selector, pod.labels) ? 1 : 0 };
 }
 
 function removedHere(k: Counted, ns: NodeState, removed: readonly PodFacts[]): number {
-  if (removed.length === 0 || !k.eligibleIndex.has(ns.index)) return 0;
+  if (removed.length === 0 || k.eligible.member[ns.index] !== 1) return 0;
   let n = 0;
   for (const g of removed) if (k.counts.matches(g)) n++;
   return n;
@@ -86,10 +84,11 @@ export function prepareTopologySpread(index: TopologyIndex, f: PodFacts): Topolo
   const softList = constraints.filter((c) => c.whenUnsatisfiable === 'ScheduleAnyway');
   const hardKeys = hardList.map((c) => c.topologyKey);
   const hard = hardList.map((c) => counted(index, f, c, hardKeys));
+  // The global minimum over the eligible domains (empty ones count as 0).
   const minimum = hard.map((k) => {
-    if (k.byDomain.size < k.constraint.minDomains) return 0;
+    if (k.eligible.domains.length < k.constraint.minDomains) return 0;
     let min = Number.POSITIVE_INFINITY;
-    for (const n of k.byDomain.values()) min = Math.min(min, n);
+    for (const d of k.eligible.domains) min = Math.min(min, k.byDomain.get(d) ?? 0);
     return min === Number.POSITIVE_INFINITY ? 0 : min;
   });
 
@@ -102,7 +101,10 @@ export function prepareTopologySpread(index: TopologyIndex, f: PodFacts): Topolo
       const gone = removedHere(k, ns, removed);
       const here = (k.byDomain.get(value) ?? 0) - gone;
       // Pods removed from this node lower its domain's count, and so perhaps the minimum.
-      const min = Math.min(minimum[i] ?? 0, gone > 0 && k.byDomain.size >= k.constraint.minDomains ? here : Infinity);
+      const min = Math.min(
+        minimum[i] ?? 0,
+        gone > 0 && k.eligible.domains.length >= k.constraint.minDomains ? here : Infinity,
+      );
       if (here + k.selfMatch - min > k.constraint.maxSkew) return SKEW;
     }
     return undefined;
