@@ -161,7 +161,7 @@ function post(postings: Map<string, Map<PodFacts, NodeState>>, f: PodFacts, ns: 
     const anchor = labelAnchor(k, v);
     let pods = postings.get(anchor);
     if (sign === 1) {
-      if (pods === undefined) postings.set(anchor, (pods = new Map()));
+      if (pods === undefined) postings.set(anchor, (pods = new Map<PodFacts, NodeState>()));
       pods.set(f, ns);
     } else pods?.delete(f);
   }
