@@ -2,9 +2,17 @@
 export { kubeClusterApi, REPORTING_CONTROLLER, type ClusterApi, type PodEvent, type PodRef } from './api.js';
 export { classifyError, type ClassifiedError, type ErrorClass } from './errors.js';
 export { kubeInformers, type ClusterInformers } from './informers.js';
+export { defaultKubeConfig, type KubeConfig } from './kubeconfig.js';
 export { kubeLeaseApi, type LeaseApi, type LeaseLocation, type LeaseRecord, type StoredLease } from './lease-api.js';
 export { LeaseElector, timingsProblem, type ElectorLogLevel, type ElectorOptions, type LeaseTimings } from './lease.js';
 export { Listener, type InformerLike, type ListenerOptions } from './listeners.js';
-export { callWithRetry, DEFAULT_RETRY_POLICY, type CallOutcome, type RetryPolicy } from './retry.js';
-export { SchedulerStore, type Converters, type PassInput, type PodInfo, type RejectedPod } from './store.js';
+export { callWithRetry, DEFAULT_RETRY_POLICY, type CallFailure, type CallOutcome, type RetryPolicy } from './retry.js';
+export {
+  SchedulerStore,
+  type Converters,
+  type PassInput,
+  type PodInfo,
+  type RejectedPod,
+  type ScheduledCondition,
+} from './store.js';
 export type { AssumedKind } from './assumed.js';

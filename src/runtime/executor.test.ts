@@ -1,6 +1,4 @@
-import type { PassInput, PodInfo } from '../cluster/store.js';
-import type { AssumedKind } from '../cluster/assumed.js';
-import type { PodRef } from '../cluster/api.js';
+import type { AssumedKind, PassInput, PodInfo, PodRef } from '../cluster/index.js';
 import type { Plan } from '../core/index.js';
 import { executePlan } from './executor.js';
 import { FakeApi } from './fake-api.js';

@@ -2,11 +2,7 @@
 // then nominations, each phase with bounded concurrency. Every write is assumed in the
 // store before the call, so even a call abandoned at the deadline cannot lead the next
 // pass to hand the same capacity out twice; a definite failure forgets it again.
-import type { ErrorClass } from '../cluster/errors.js';
-import type { CallOutcome } from '../cluster/retry.js';
-import type { ClusterApi, PodRef } from '../cluster/api.js';
-import type { AssumedKind } from '../cluster/assumed.js';
-import type { PassInput } from '../cluster/store.js';
+import type { AssumedKind, CallOutcome, ClusterApi, ErrorClass, PassInput, PodRef } from '../cluster/index.js';
 import type { Plan } from '../core/index.js';
 import type { Logger } from './log.js';
 import { mapLimit } from './limit.js';

@@ -1,7 +1,5 @@
 // A ClusterApi fake for unit tests: records every call in order and answers from a script.
-import type { ClusterApi, PodEvent, PodRef } from '../cluster/api.js';
-import type { CallOutcome } from '../cluster/retry.js';
-import type { ClassifiedError } from '../cluster/errors.js';
+import type { CallOutcome, ClassifiedError, ClusterApi, PodEvent, PodRef } from '../cluster/index.js';
 
 export interface RecordedCall {
   readonly op: 'bind' | 'evict' | 'nominate' | 'markUnschedulable' | 'recordEvent';

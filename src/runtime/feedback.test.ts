@@ -1,4 +1,4 @@
-import type { PassInput, PodInfo, ScheduledCondition } from '../cluster/store.js';
+import type { PassInput, PodInfo, ScheduledCondition } from '../cluster/index.js';
 import { FakeApi } from './fake-api.js';
 import { Feedback } from './feedback.js';
 import { silentLogger } from './log.js';

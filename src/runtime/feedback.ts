@@ -3,8 +3,7 @@
 // (Unschedulable) condition plus a FailedScheduling event, written only when the
 // message changes, judged against the pod's current condition too, so a restarted
 // scheduler does not repeat what the pod already says.
-import type { ClusterApi, PodRef } from '../cluster/api.js';
-import type { PassInput } from '../cluster/store.js';
+import type { ClusterApi, PassInput, PodRef } from '../cluster/index.js';
 import type { Logger } from './log.js';
 import type { ExecutionReport } from './executor.js';
 import { mapLimit } from './limit.js';

@@ -1,5 +1,4 @@
-import type { PassInput, PodInfo } from '../cluster/store.js';
-import type { AssumedKind } from '../cluster/assumed.js';
+import type { AssumedKind, PassInput, PodInfo } from '../cluster/index.js';
 import { node, pod } from '../core/testing.js';
 import type { Plan, Pod } from '../core/index.js';
 import { defaultConfig } from './config.js';

@@ -1,7 +1,6 @@
 // One scheduling pass: snapshot, plan, execute, record. The planner is pure; every
 // side effect of the pass happens here, after planning, and never inside it.
-import type { ClusterApi } from '../cluster/api.js';
-import type { PassInput } from '../cluster/store.js';
+import type { ClusterApi, PassInput } from '../cluster/index.js';
 import type { Plan, PlanConfig, Pod, Snapshot } from '../core/index.js';
 import { executePlan, type AssumeSink, type ExecutionReport } from './executor.js';
 import type { Feedback, PendingNotice } from './feedback.js';

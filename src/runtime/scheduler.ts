@@ -3,13 +3,13 @@
 // listeners and the HTTP server start at once (a standby is warm, ready and alive), but
 // the loop runs only while this replica holds the Lease; a replica that loses it stops
 // planning at once, abandons its calls, and reports it through `leaseLost` (`run` exits 1).
-import { KubeConfig } from '@kubernetes/client-node';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
+  defaultKubeConfig,
   kubeClusterApi,
   kubeInformers,
   kubeLeaseApi,
@@ -18,6 +18,7 @@ import {
   SchedulerStore,
   type ClusterApi,
   type ClusterInformers,
+  type KubeConfig,
   type LeaseApi,
 } from '../cluster/index.js';
 import { planCycle } from '../core/index.js';
@@ -220,10 +221,4 @@ export async function startScheduler(options: StartOptions): Promise<RunningSche
       log.info('scheduler stopped');
     },
   };
-}
-
-function defaultKubeConfig(): KubeConfig {
-  const kc = new KubeConfig();
-  kc.loadFromDefault();
-  return kc;
 }
