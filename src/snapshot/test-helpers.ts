@@ -1,12 +1,7 @@
 // Shared by the snapshot tests: frozen inputs prove the converters never write to them.
+import { deepFreeze } from '../core/testing.js';
 
-export function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const child of Object.values(value)) deepFreeze(child);
-  }
-  return value;
-}
+export { deepFreeze };
 
 export interface ContainerSpec {
   readonly requests?: Record<string, string>;

@@ -1,15 +1,16 @@
-// The two demos of the seed scheduler's README, as two-node kubectl snapshots, run
-// through the plan command with the seed's one-pod-per-node rule.
+// Two gang-and-priority stories as two-node kubectl snapshots (testdata/), run through
+// the plan command with at most one of our pods per node.
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { deepFreeze } from '../core/testing.js';
 import { snapshotFromItems } from '../snapshot/convert.js';
 import { runPlan } from './plan-command.testing.js';
 
 const testdata = join(dirname(fileURLToPath(import.meta.url)), 'testdata');
 const DEMO_1 = join(testdata, 'demo-1-highpri-pod-blocks-lowpri-gang.json');
 const DEMO_2 = join(testdata, 'demo-2-highpri-gang-preempts-lowpri-pod.json');
-const SEED_OPTIONS = ['--max-pods-per-node', '1', '--now', '2026-01-01T00:00:00Z'];
+const ONE_POD_PER_NODE = ['--max-pods-per-node', '1', '--now', '2026-01-01T00:00:00Z'];
 
 interface PrintedPlan {
   bindings: { pod: string; node: string }[];
@@ -21,21 +22,13 @@ interface PrintedPlan {
 const plan = runPlan;
 
 async function planOf(file: string): Promise<PrintedPlan> {
-  const result = await plan([...SEED_OPTIONS, file]);
+  const result = await plan([...ONE_POD_PER_NODE, file]);
   expect(result.stderr).toBe('');
   expect(result.code).toBe(0);
   return JSON.parse(result.stdout) as PrintedPlan;
 }
 
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const child of Object.values(value)) deepFreeze(child);
-  }
-  return value;
-}
-
-describe('seed demo 1: a high-priority pod blocks a low-priority gang', () => {
+describe('a high-priority pod blocks a low-priority gang', () => {
   it('places nothing, evicts nothing and reports both gang members', async () => {
     const result = await planOf(DEMO_1);
     expect(result.bindings).toEqual([]);
@@ -46,7 +39,7 @@ describe('seed demo 1: a high-priority pod blocks a low-priority gang', () => {
   });
 });
 
-describe('seed demo 2: a high-priority gang preempts a low-priority pod', () => {
+describe('a high-priority gang preempts a low-priority pod', () => {
   it('evicts the low pod and nominates the gang, one member per node', async () => {
     const result = await planOf(DEMO_2);
     const gang = ['default/highpri-job-b5n8c', 'default/highpri-job-k3d7r'];
@@ -60,14 +53,14 @@ describe('seed demo 2: a high-priority gang preempts a low-priority pod', () => 
   });
 
   it('still waits for the gang without preemption', async () => {
-    const result = await plan([...SEED_OPTIONS, '--no-preemption', DEMO_2]);
+    const result = await plan([...ONE_POD_PER_NODE, '--no-preemption', DEMO_2]);
     const printed = JSON.parse(result.stdout) as PrintedPlan;
     expect([printed.bindings, printed.evictions, printed.nominations]).toEqual([[], [], []]);
     expect(printed.unschedulable).toHaveLength(2);
   });
 
   it('prints a table for people', async () => {
-    const result = await plan([...SEED_OPTIONS, '--output', 'table', DEMO_2]);
+    const result = await plan([...ONE_POD_PER_NODE, '--output', 'table', DEMO_2]);
     const lines = result.stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^ACTION +POD +NODE +DETAIL$/);
     expect(lines.filter((l) => l.startsWith('evict '))).toHaveLength(1);
@@ -78,9 +71,9 @@ describe('seed demo 2: a high-priority gang preempts a low-priority pod', () => 
 describe('determinism and purity', () => {
   it.each([DEMO_1, DEMO_2])('gives byte-identical output for the same snapshot (%s)', async (file) => {
     const text = await readFile(file, 'utf8');
-    const fromFile = await plan([...SEED_OPTIONS, file]);
-    const again = await plan([...SEED_OPTIONS, file]);
-    const fromStdin = await plan([...SEED_OPTIONS, '-'], text);
+    const fromFile = await plan([...ONE_POD_PER_NODE, file]);
+    const again = await plan([...ONE_POD_PER_NODE, file]);
+    const fromStdin = await plan([...ONE_POD_PER_NODE, '-'], text);
     expect(again.stdout).toBe(fromFile.stdout);
     expect(fromStdin.stdout).toBe(fromFile.stdout);
     expect(fromFile.stdout.endsWith('}\n')).toBe(true);
