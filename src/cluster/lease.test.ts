@@ -1,45 +1,10 @@
 import { describe, expect, test } from '@jest/globals';
 import { LeaseElector, timingsProblem, type LeaseTimings } from './lease.js';
+import { FakeClock } from './fake-clock.js';
 import type { LeaseApi, LeaseRecord, StoredLease } from './lease-api.js';
 
 const TIMINGS: LeaseTimings = { leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 2_000 };
 const T0 = Date.UTC(2030, 0, 1);
-
-/** Lets every pending promise chain run (the fake API answers in microtasks). */
-async function settle(): Promise<void> {
-  for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
-}
-
-/** A clock whose timers fire only when the test advances it. */
-class FakeClock {
-  private at = T0;
-  private timers: { at: number; fire: () => void }[] = [];
-  readonly now = (): number => this.at;
-  readonly sleep = (ms: number, signal: AbortSignal): Promise<void> =>
-    new Promise((resolve) => {
-      const timer = { at: this.at + ms, fire: resolve };
-      this.timers.push(timer);
-      signal.addEventListener('abort', () => {
-        this.timers = this.timers.filter((t) => t !== timer);
-        resolve();
-      });
-    });
-
-  async advance(ms: number): Promise<void> {
-    const end = this.at + ms;
-    await settle();
-    for (;;) {
-      const due = this.timers.filter((t) => t.at <= end).sort((a, b) => a.at - b.at)[0];
-      if (due === undefined) break;
-      this.timers = this.timers.filter((t) => t !== due);
-      this.at = Math.max(this.at, due.at);
-      due.fire();
-      await settle();
-    }
-    this.at = end;
-    await settle();
-  }
-}
 
 interface Write {
   readonly by: string;
@@ -137,7 +102,7 @@ const lastWriteBy = (leases: FakeLeases, who: string): Write => leases.writes.fi
 
 describe('LeaseElector', () => {
   test('creates an absent lease and leads', async () => {
-    const clock = new FakeClock();
+    const clock = new FakeClock(T0);
     const leases = new FakeLeases(clock);
     const a = candidate(clock, leases, 'a');
     await clock.advance(0);
@@ -153,7 +118,7 @@ describe('LeaseElector', () => {
   });
 
   test('of two candidates exactly one leads, and keeps the lease by renewing every retryPeriod', async () => {
-    const clock = new FakeClock();
+    const clock = new FakeClock(T0);
     const leases = new FakeLeases(clock);
     const a = candidate(clock, leases, 'a');
     const b = candidate(clock, leases, 'b');
@@ -172,7 +137,7 @@ describe('LeaseElector', () => {
   });
 
   test('a silent holder expires leaseDuration after we first saw its record, whatever its timestamps say', async () => {
-    const clock = new FakeClock();
+    const clock = new FakeClock(T0);
     const leases = new FakeLeases(clock);
     // Renewed "a year ago" by the holder's clock: skew, not expiry, as far as we can know.
     leases.put(heldBy('ghost', T0 - 365 * 86_400_000));
@@ -190,7 +155,7 @@ describe('LeaseElector', () => {
   });
 
   test('a holder that keeps writing is never taken over, even with a renewTime far in the future', async () => {
-    const clock = new FakeClock();
+    const clock = new FakeClock(T0);
     const leases = new FakeLeases(clock);
     leases.put(heldBy('busy', T0));
     const b = candidate(clock, leases, 'b');
@@ -202,7 +167,7 @@ describe('LeaseElector', () => {
   });
 
   test('a leader whose renewals fail steps down at renewDeadline, before the lease can expire for others', async () => {
-    const clock = new FakeClock();
+    const clock = new FakeClock(T0);
     const leases = new FakeLeases(clock);
     const a = candidate(clock, leases, 'a');
     await clock.advance(0);
@@ -219,7 +184,7 @@ describe('LeaseElector', () => {
   });
 
   test('a renewal that never answers does not delay stepping down', async () => {
-    const clock = new FakeClock();
+    const clock = new FakeClock(T0);
     const leases = new FakeLeases(clock);
     const a = candidate(clock, leases, 'a');
     await clock.advance(3_000);
@@ -230,7 +195,7 @@ describe('LeaseElector', () => {
   });
 
   test('an outage shorter than renewDeadline keeps the lease', async () => {
-    const clock = new FakeClock();
+    const clock = new FakeClock(T0);
     const leases = new FakeLeases(clock);
     const a = candidate(clock, leases, 'a');
     await clock.advance(1_000);
@@ -243,7 +208,7 @@ describe('LeaseElector', () => {
   });
 
   test('a leader that sees another holder steps down at once', async () => {
-    const clock = new FakeClock();
+    const clock = new FakeClock(T0);
     const leases = new FakeLeases(clock);
     const a = candidate(clock, leases, 'a');
     await clock.advance(1_000);
@@ -253,7 +218,7 @@ describe('LeaseElector', () => {
   });
 
   test('stop releases the lease, and a standby takes over at its next retry instead of after leaseDuration', async () => {
-    const clock = new FakeClock();
+    const clock = new FakeClock(T0);
     const leases = new FakeLeases(clock);
     const a = candidate(clock, leases, 'a');
     await clock.advance(0);
@@ -274,7 +239,7 @@ describe('LeaseElector', () => {
   });
 
   test('a standby that stops writes nothing', async () => {
-    const clock = new FakeClock();
+    const clock = new FakeClock(T0);
     const leases = new FakeLeases(clock);
     leases.put(heldBy('other', T0));
     const b = candidate(clock, leases, 'b');
@@ -286,7 +251,7 @@ describe('LeaseElector', () => {
   });
 
   test('release does not overwrite a lease someone else took meanwhile (409)', async () => {
-    const clock = new FakeClock();
+    const clock = new FakeClock(T0);
     const leases = new FakeLeases(clock);
     const a = candidate(clock, leases, 'a');
     await clock.advance(1_000);
@@ -298,7 +263,7 @@ describe('LeaseElector', () => {
   });
 
   test('stop waits for a renewal under way, then releases with its resourceVersion', async () => {
-    const clock = new FakeClock();
+    const clock = new FakeClock(T0);
     const leases = new FakeLeases(clock);
     const a = candidate(clock, leases, 'a');
     await clock.advance(1_000);
@@ -314,7 +279,7 @@ describe('LeaseElector', () => {
   });
 
   test('stop while a call hangs ends within renewDeadline', async () => {
-    const clock = new FakeClock();
+    const clock = new FakeClock(T0);
     const leases = new FakeLeases(clock);
     leases.hung.add('a');
     const a = candidate(clock, leases, 'a');
@@ -347,7 +312,7 @@ describe('timingsProblem', () => {
   });
 
   test('the elector refuses timings that cannot work', () => {
-    const clock = new FakeClock();
+    const clock = new FakeClock(T0);
     expect(
       () =>
         new LeaseElector({

@@ -1,72 +1,134 @@
-import { PassLoop } from './loop.js';
+import { FakeClock, settle } from '../cluster/fake-clock.js';
+import { PassLoop, type LoopOptions } from './loop.js';
+
+const T0 = Date.UTC(2026, 0, 1);
+
+function loopOn(clock: FakeClock, options: Pick<LoopOptions, 'pass'> & Partial<LoopOptions>): PassLoop {
+  return new PassLoop({
+    intervalMs: 10,
+    passTimeoutMs: 1_000,
+    stopGraceMs: 1_000,
+    now: clock.now,
+    sleep: clock.sleep,
+    onError: () => undefined,
+    ...options,
+  });
+}
 
 describe('PassLoop', () => {
   it('never overlaps passes, and stop waits for the pass in flight', async () => {
+    const clock = new FakeClock(T0);
     let running = 0;
     let overlapped = false;
     let passes = 0;
-    const loop = new PassLoop({
+    const loop = loopOn(clock, {
       intervalMs: 1,
-      passTimeoutMs: 1_000,
-      stopGraceMs: 1_000,
-      now: Date.now,
-      onError: () => undefined,
-      pass: async () => {
+      pass: async (signal) => {
         running++;
         if (running > 1) overlapped = true;
-        await new Promise((r) => setTimeout(r, 5));
+        await clock.sleep(5, signal);
         running--;
         passes++;
       },
     });
     loop.start();
-    while (passes < 3) await new Promise((r) => setTimeout(r, 5));
-    await loop.stop();
+    await clock.advance(12); // passes take 5 ms each, back to back: done at 5 and 10, the third under way
+    let stopped = false;
+    const stopping = loop.stop().then(() => (stopped = true));
+    await settle();
+    expect(stopped).toBe(false);
+    await clock.advance(3); // the third ends at 15; stop returns only then
+    await stopping;
+    expect(stopped).toBe(true);
     expect(overlapped).toBe(false);
-    expect(passes).toBeGreaterThan(2);
+    expect(passes).toBe(3);
     expect(running).toBe(0);
     expect(loop.passes).toBe(passes);
+    expect(loop.lastPassEndedAt).toBe(T0 + 15);
+  });
+
+  it('starts passes intervalMs apart, start to start, and hands each its start time', async () => {
+    const clock = new FakeClock(T0);
+    const starts: number[] = [];
+    const loop = loopOn(clock, {
+      intervalMs: 100,
+      pass: async (signal, now) => {
+        starts.push(now - T0);
+        await clock.sleep(30, signal);
+      },
+    });
+    loop.start();
+    await clock.advance(250);
+    await loop.stop();
+    expect(starts).toEqual([0, 100, 200]);
+    expect(loop.passes).toBe(3);
   });
 
   it('gives each pass a deadline signal, and survives a pass that throws', async () => {
+    const clock = new FakeClock(T0);
     const errors: unknown[] = [];
-    const aborted: boolean[] = [];
-    const loop = new PassLoop({
+    const abortedAt: number[] = [];
+    const loop = loopOn(clock, {
       intervalMs: 1,
       passTimeoutMs: 10,
-      stopGraceMs: 1_000,
-      now: Date.now,
       onError: (e) => errors.push(e),
       pass: async (signal) => {
-        await new Promise((r) => setTimeout(r, 30));
-        aborted.push(signal.aborted);
+        signal.addEventListener('abort', () => abortedAt.push(clock.now() - T0));
+        await clock.sleep(30, new AbortController().signal);
         throw new Error('boom');
       },
     });
     loop.start();
-    while (errors.length < 2) await new Promise((r) => setTimeout(r, 5));
-    await loop.stop();
-    expect(aborted.every(Boolean)).toBe(true);
-    expect(errors.length).toBeGreaterThan(1);
+    await clock.advance(60); // two passes of 30 ms, each past its 10 ms deadline
+    const stopped = loop.stop();
+    await clock.advance(30);
+    await stopped;
+    expect(abortedAt).toEqual([10, 40, 70]);
+    expect(errors).toEqual([new Error('boom'), new Error('boom'), new Error('boom')]);
   });
 
   it('stop(0) abandons the pass in flight at once', async () => {
+    const clock = new FakeClock(T0);
     let signalled: AbortSignal | undefined;
-    const loop = new PassLoop({
+    const loop = loopOn(clock, {
       intervalMs: 1,
       passTimeoutMs: 60_000,
       stopGraceMs: 60_000,
-      now: Date.now,
-      onError: () => undefined,
       pass: (signal) => {
         signalled = signal;
         return new Promise((resolve) => signal.addEventListener('abort', () => resolve()));
       },
     });
     loop.start();
-    while (signalled === undefined) await new Promise((r) => setTimeout(r, 1));
+    await settle();
+    expect(signalled?.aborted).toBe(false);
     await loop.stop(0);
-    expect(signalled.aborted).toBe(true);
+    expect(signalled?.aborted).toBe(true);
+    expect(signalled?.reason).toEqual(new Error('scheduler stopping at once'));
     expect(loop.passes).toBe(1);
+    expect(clock.now()).toBe(T0); // no time passed
+  });
+
+  it('on stop, lets the pass in flight finish within the grace period, then abandons it', async () => {
+    const clock = new FakeClock(T0);
+    let signalled: AbortSignal | undefined;
+    const loop = loopOn(clock, {
+      passTimeoutMs: 60_000,
+      stopGraceMs: 500,
+      pass: (signal) => {
+        signalled = signal;
+        return new Promise((resolve) => signal.addEventListener('abort', () => resolve()));
+      },
+    });
+    loop.start();
+    await settle();
+    let stopped = false;
+    void loop.stop().then(() => (stopped = true));
+    await clock.advance(499);
+    expect([stopped, signalled?.aborted]).toEqual([false, false]);
+    await clock.advance(1);
+    expect([stopped, signalled?.aborted]).toEqual([true, true]);
+    expect(signalled?.reason).toEqual(new Error('scheduler stopping'));
+    expect(clock.pending).toBe(0);
   });
 });

@@ -1,6 +1,7 @@
 // The core loop: one pass every `intervalMs`, measured start to start. Passes never
 // overlap (the next waits for the previous), and each pass gets a deadline signal
-// after which its API calls are abandoned. Time is read here and handed to the pass.
+// after which its API calls are abandoned. Time is read here and handed to the pass;
+// the clock and the timers are injected, as for the listeners and the elector.
 
 export interface LoopOptions {
   readonly intervalMs: number;
@@ -8,6 +9,8 @@ export interface LoopOptions {
   /** On stop, a running pass may finish for this long before its calls are abandoned. */
   readonly stopGraceMs: number;
   readonly now: () => number;
+  /** Resolves after `ms`; may resolve or reject early once `signal` aborts. */
+  readonly sleep: (ms: number, signal: AbortSignal) => Promise<unknown>;
   readonly pass: (signal: AbortSignal, now: number) => Promise<void>;
   readonly onError: (err: unknown) => void;
 }
@@ -16,7 +19,8 @@ export class PassLoop {
   private stopping = false;
   private running: Promise<void> | undefined;
   private current: AbortController | undefined;
-  private wake: (() => void) | undefined;
+  /** Aborted by stop(): ends the wait between passes at once. */
+  private readonly halt = new AbortController();
   private lastPassEnd: number | undefined;
   private passCount = 0;
 
@@ -43,13 +47,14 @@ export class PassLoop {
    */
   async stop(graceMs = this.options.stopGraceMs): Promise<void> {
     this.stopping = true;
-    this.wake?.();
+    this.halt.abort();
     if (graceMs <= 0) this.current?.abort(new Error('scheduler stopping at once'));
-    const grace = setTimeout(() => this.current?.abort(new Error('scheduler stopping')), graceMs);
+    const grace = new AbortController();
+    this.after(graceMs, grace.signal, () => this.current?.abort(new Error('scheduler stopping')));
     try {
       await this.running;
     } finally {
-      clearTimeout(grace);
+      grace.abort();
     }
   }
 
@@ -59,30 +64,35 @@ export class PassLoop {
       const started = now();
       const controller = new AbortController();
       this.current = controller;
-      const deadline = setTimeout(() => controller.abort(new Error('pass deadline')), passTimeoutMs);
+      const deadline = new AbortController();
+      this.after(passTimeoutMs, deadline.signal, () => controller.abort(new Error('pass deadline')));
       try {
         await this.options.pass(controller.signal, started);
       } catch (err) {
         this.options.onError(err);
       } finally {
-        clearTimeout(deadline);
+        deadline.abort();
         this.current = undefined;
         this.passCount += 1;
         this.lastPassEnd = now();
       }
-      await this.sleep(Math.max(0, intervalMs - (now() - started)));
+      await this.wait(Math.max(0, intervalMs - (now() - started)));
     }
   }
 
-  private sleep(ms: number): Promise<void> {
-    if (this.stopping) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done(): void {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wake = done;
-    });
+  /** Until the next pass is due, or stop() is called. */
+  private async wait(ms: number): Promise<void> {
+    if (this.stopping) return;
+    await this.options.sleep(ms, this.halt.signal).catch(() => undefined);
+  }
+
+  /** Calls `fire` after `ms` unless `cancel` aborts first. */
+  private after(ms: number, cancel: AbortSignal, fire: () => void): void {
+    this.options.sleep(ms, cancel).then(
+      () => {
+        if (!cancel.aborted) fire();
+      },
+      () => undefined,
+    );
   }
 }

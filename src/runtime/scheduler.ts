@@ -124,6 +124,7 @@ export async function startScheduler(options: StartOptions): Promise<RunningSche
     passTimeoutMs: config.passTimeoutMs,
     stopGraceMs: Math.min(10_000, config.passTimeoutMs),
     now,
+    sleep: (ms, signal) => sleep(ms, undefined, { signal }),
     pass: async (signal, at) => {
       const started = performance.now();
       const summary = await runPass(deps, signal, at);
