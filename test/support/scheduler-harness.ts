@@ -23,6 +23,9 @@ export interface TestPodOptions {
   readonly schedulerName?: string;
   /** Seconds kwok keeps a deleted pod around (victims linger so nominations can be seen). */
   readonly grace?: number;
+  /** Pod affinity and anti-affinity (node affinity stays the test pool's nodeSelector). */
+  readonly affinity?: k8s.V1Affinity;
+  readonly topologySpreadConstraints?: k8s.V1TopologySpreadConstraint[];
 }
 
 export class Harness {
@@ -80,6 +83,8 @@ export class Harness {
       ...(o.priorityClassName === undefined ? {} : { priorityClassName: o.priorityClassName }),
       terminationGracePeriodSeconds: o.grace ?? 0,
       nodeSelector: { [POOL_LABEL]: this.namespace },
+      ...(o.affinity === undefined ? {} : { affinity: o.affinity }),
+      ...(o.topologySpreadConstraints === undefined ? {} : { topologySpreadConstraints: o.topologySpreadConstraints }),
       containers: [
         {
           name: 'app',
