@@ -13,7 +13,7 @@ const POOL = 'custom-scheduler.bench/pool';
 
 function flag(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
-  return i > 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1]! : fallback;
+  return (i > 0 ? process.argv[i + 1] : undefined) ?? fallback;
 }
 
 /** The benchmark's own calls ride out a busy API server (429, 5xx) like the scheduler's. */
@@ -54,7 +54,9 @@ async function main(): Promise<void> {
   const settings = loaded.value.config;
 
   const core = kc.makeApiClient(k8s.CoreV1Api);
-  const ns = (await core.createNamespace({ body: { metadata: { generateName: 'bind-bench-' } } })).metadata!.name!;
+  const namespace = await core.createNamespace({ body: { metadata: { generateName: 'bind-bench-' } } });
+  const ns = namespace.metadata?.name;
+  if (ns === undefined) throw new Error('the API server named no namespace');
   const nodeNames = Array.from({ length: nodeCount }, (_, i) => `${ns}-n${i}`);
   const scheduler = await startScheduler({
     kubeConfig: kc,

@@ -58,20 +58,26 @@ export function classifyStatus(status: number): ErrorClass {
 
 /** The HTTP status of an ApiException (`.code`) or a watch error (`.statusCode`). */
 export function httpStatus(err: unknown): number | undefined {
-  if (typeof err !== 'object' || err === null) return undefined;
-  const { code, statusCode } = err as { code?: unknown; statusCode?: unknown };
+  const code = property(err, 'code');
+  const statusCode = property(err, 'statusCode');
   if (typeof code === 'number' && code >= 100 && code < 600) return code;
   if (typeof statusCode === 'number') return statusCode;
   return undefined;
 }
 
+/** A property of a thrown value, which may be anything. */
+function property(value: unknown, key: string): unknown {
+  return typeof value === 'object' && value !== null ? Reflect.get(value, key) : undefined;
+}
+
 function isNetworkError(err: unknown): boolean {
   for (let e: unknown = err, depth = 0; typeof e === 'object' && e !== null && depth < 5; depth++) {
-    const { code, name, message } = e as { code?: unknown; name?: unknown; message?: unknown };
+    const code = property(e, 'code');
+    const name = property(e, 'name');
     if (typeof code === 'string' && NETWORK_CODES.has(code)) return true;
     if (name === 'TimeoutError' || name === 'AbortError') return true;
-    if (name === 'TypeError' && message === 'fetch failed') return true;
-    e = (e as { cause?: unknown }).cause;
+    if (name === 'TypeError' && property(e, 'message') === 'fetch failed') return true;
+    e = property(e, 'cause');
   }
   return false;
 }
@@ -82,20 +88,18 @@ function isNetworkError(err: unknown): boolean {
  */
 export function statusMessage(err: unknown): string {
   if (typeof err !== 'object' || err === null) return String(err);
-  const body = (err as { body?: unknown }).body;
-  const parsed = typeof body === 'string' ? tryParse(body) : body;
-  if (typeof parsed === 'object' && parsed !== null) {
-    const msg = (parsed as { message?: unknown }).message;
-    if (typeof msg === 'string' && msg !== '') return msg;
-  }
+  const body = property(err, 'body');
+  const msg = property(typeof body === 'string' ? tryParse(body) : body, 'message');
+  if (typeof msg === 'string' && msg !== '') return msg;
   if (typeof body === 'string' && body !== '') return body.slice(0, 300);
-  const own = (err as { message?: unknown }).message;
+  const own = property(err, 'message');
   return typeof own === 'string' ? (own.split('\n')[0] ?? own) : (JSON.stringify(err) ?? 'unknown error');
 }
 
 function tryParse(text: string): unknown {
   try {
-    return JSON.parse(text) as unknown;
+    const parsed: unknown = JSON.parse(text);
+    return parsed;
   } catch {
     return undefined;
   }

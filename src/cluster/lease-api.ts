@@ -2,6 +2,7 @@
 // the only code that calls the Lease API. Writes carry the resourceVersion that was read,
 // so a 409 Conflict means another replica wrote in between.
 import { CoordinationV1Api, V1MicroTime, type KubeConfig, type V1Lease } from '@kubernetes/client-node';
+import { httpStatus } from './errors.js';
 
 /** What a Lease says about its holder (spec of coordination.k8s.io/v1 Lease). */
 export interface LeaseRecord {
@@ -55,7 +56,7 @@ export function kubeLeaseApi(kc: KubeConfig, { name, namespace }: LeaseLocation)
       try {
         return toStored(await coordination.readNamespacedLease({ name, namespace }));
       } catch (err) {
-        if ((err as { code?: unknown }).code === 404) return undefined;
+        if (httpStatus(err) === 404) return undefined;
         throw err;
       }
     },

@@ -218,19 +218,18 @@ function knownFlags(): Set<string> {
 function unknownFlag(args: readonly string[]): string | undefined {
   const known = knownFlags();
   return (
-    args.find((a) => a.startsWith('--') && !known.has(a.slice(2).split('=')[0]!)) ??
+    args.find((a) => a.startsWith('--') && !known.has(a.slice(2).split('=')[0] ?? '')) ??
     args.find((a) => !a.startsWith('-') && !isFlagValue(args, a))
   );
 }
 
 function isFlagValue(args: readonly string[], value: string): boolean {
-  const i = args.indexOf(value);
-  return i > 0 && args[i - 1]!.startsWith('--') && !args[i - 1]!.includes('=');
+  const previous = args[args.indexOf(value) - 1];
+  return previous !== undefined && previous.startsWith('--') && !previous.includes('=');
 }
 
 function flagValue(args: readonly string[], name: string): string | undefined {
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
+  for (const [i, a] of args.entries()) {
     if (a === `--${name}`) return args[i + 1];
     if (a.startsWith(`--${name}=`)) return a.slice(name.length + 3);
   }

@@ -65,15 +65,14 @@ export class Feedback {
 
   /** Conditions and FailedScheduling events for pods that stay pending. */
   async pending(notices: readonly PendingNotice[], input: PassInput, signal: AbortSignal): Promise<void> {
-    const changed = notices.filter((n) => {
+    const changed = notices.flatMap((n) => {
       const info = input.pods.get(n.pod);
-      if (info === undefined) return false;
+      if (info === undefined) return [];
       const current = info.scheduled;
       const onPod = current?.status === 'False' && current.reason === 'Unschedulable' && current.message === n.message;
-      return !onPod && this.written.get(info.ref.uid) !== n.message;
+      return !onPod && this.written.get(info.ref.uid) !== n.message ? [{ ...n, ref: info.ref }] : [];
     });
-    await mapLimit(changed, this.concurrency, async (n) => {
-      const ref = input.pods.get(n.pod)!.ref;
+    await mapLimit(changed, this.concurrency, async ({ ref, ...n }) => {
       this.log.info(`unschedulable ${n.pod}`, {
         action: 'unschedulable',
         pod: n.pod,

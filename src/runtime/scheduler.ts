@@ -207,7 +207,11 @@ export async function startScheduler(options: StartOptions): Promise<RunningSche
     synced,
     passes: () => loop.passes,
     metrics,
-    httpAddress: () => (server?.address() ?? undefined) as AddressInfo | undefined,
+    httpAddress: () => {
+      // A TCP server's address is an object; a string would mean a pipe, never used here.
+      const address = server?.address();
+      return typeof address === 'object' && address !== null ? address : undefined;
+    },
     identity,
     leading,
     leaseLost,
