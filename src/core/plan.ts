@@ -1,17 +1,18 @@
 // One planning pass: snapshot + config + time -> plan. Pure and deterministic.
 // Work is served by priority (a gang by its highest member), then age, then name.
-import { scheduleGang } from './gang-plan.js';
+import { placeGang } from './actions/place-gang.js';
+import { placePod } from './actions/place-pod.js';
 import type { Pod, Snapshot } from './model.js';
-import { Pass, type Work } from './pass.js';
+import { Session, type Work } from './session.js';
 import type { Plan, PlanConfig } from './plan-types.js';
 
 export function planCycle(snapshot: Snapshot, config: PlanConfig, nowMs: number): Plan {
-  const pass = new Pass(snapshot, config, nowMs);
-  for (const w of [...pass.work].sort(byPriorityThenAge)) {
-    if (w.kind === 'pod') pass.schedulePod(w.facts);
-    else scheduleGang(pass, w.gang, w.facts);
+  const session = new Session(snapshot, config, nowMs);
+  for (const w of [...session.work].sort(byPriorityThenAge)) {
+    if (w.kind === 'pod') placePod(session, w.facts);
+    else placeGang(session, w.gang, w.facts);
   }
-  return pass.result();
+  return session.result();
 }
 
 function workPriority(w: Work): number {

@@ -1,5 +1,8 @@
-// One pass's working state: the snapshot loaded into a ClusterState, the pending work,
-// and the plan being built. Single pods are placed or preempted for here.
+// A session: one pass's working copy of the cluster (the snapshot loaded into a
+// ClusterState), the pending work, and the plan being built. Actions (actions/) place
+// pods and gangs through its entry points only: find a node, find victims, make
+// tentative changes in a statement that is kept or discarded, and record the outcome.
+import { compareStrings } from './compare.js';
 import { checkStatic } from './filters/fit.js';
 import { gangKeyOf, indexGangs, olderFirst, gangAnnotations, type Gang } from './gangs.js';
 import { NO_POD_AFFINITY, type Pod, type Snapshot } from './model.js';
@@ -21,13 +24,22 @@ export type Work =
   | { readonly kind: 'gang'; readonly gang: Gang; readonly facts: readonly PodFacts[] };
 
 /**
- * The state of one pass and the plan it builds. Single pods are placed here; gangs in
- * gang-plan.ts. `work` is the pending work in serving order.
+ * Tentative changes (placements, victims) that are kept only when `keep` is called;
+ * `discard` undoes them all, counts across topology domains included.
  */
-export class Pass {
-  readonly state: ClusterState;
-  readonly search: Search;
-  readonly preemption: PreemptionContext;
+export interface Statement {
+  place(f: PodFacts, ns: NodeState): void;
+  /** Marks the victims as going away (they still hold their node). */
+  evict(choice: VictimChoice): void;
+  discard(): void;
+  keep(): void;
+}
+
+/** The state of one pass and the plan it builds. `work` is the pending work, unordered. */
+export class Session {
+  private readonly state: ClusterState;
+  private readonly search: Search;
+  private readonly preemption: PreemptionContext;
   readonly work: Work[] = [];
   private readonly gangs: ReadonlyMap<string, Gang>;
   private readonly gangMembers = new Map<string, PodFacts[]>();
@@ -40,7 +52,7 @@ export class Pass {
   private readonly unschedulable: Unschedulable[] = [];
 
   constructor(
-    readonly snapshot: Snapshot,
+    private readonly snapshot: Snapshot,
     readonly config: PlanConfig,
     private readonly now: number,
   ) {
@@ -139,7 +151,7 @@ export class Pass {
   }
 
   /** The same nodes with nothing running, for judging whether a gang could ever fit. */
-  emptyCluster(): ClusterState {
+  private emptyCluster(): ClusterState {
     if (this.empty === undefined) {
       this.empty = new ClusterState(this.snapshot.nodes, [], this.namespaceLabels);
       this.empty.settle();
@@ -147,8 +159,61 @@ export class Pass {
     return this.empty;
   }
 
+  /** A node for the pod as things stand (no evictions). */
+  find(f: PodFacts): Placement {
+    return findNode(this.search, f);
+  }
+
+  /** The cheapest victims that make room for the pod on one of the nodes evictions could help. */
+  victimsFor(f: PodFacts, failed: Placement & { ok: false }): VictimChoice | undefined {
+    return choosePreemption(this.preemption, f, failed.resolvable, shapeOf(f, this.search.labelsMatter));
+  }
+
+  statement(): Statement {
+    const state = this.state;
+    const mark = state.mark();
+    return {
+      place: (f, ns) => state.place(f, ns),
+      evict: (choice) => choice.victims.forEach((v) => state.markVictim(v)),
+      discard: () => state.rollback(mark),
+      keep: () => undefined, // the changes stay in the state; the undo log is cleared only at settle
+    };
+  }
+
+  /** Drops the pod's own nomination from the state while it is planned again. */
+  release(f: PodFacts): void {
+    this.state.unreserve(f);
+  }
+
+  /** The node the pod is nominated to, when it exists. */
+  nominatedNode(f: PodFacts): NodeState | undefined {
+    return this.state.byName.get(f.pod.nominatedNodeName);
+  }
+
+  /**
+   * Whether `needed` members cannot be placed even on the same nodes with nothing
+   * running. Affinity to other pods may be met once they run: an empty cluster proves
+   * nothing then, so such members are never called hopeless.
+   */
+  neverFits(members: readonly PodFacts[], needed: number): boolean {
+    if (members.some((f) => f.pod.podAffinity.required.length > 0)) return false;
+    const empty = this.emptyCluster();
+    const search: Search = { ...this.search, state: empty, nextStart: 0, failures: new Map() };
+    const start = empty.mark();
+    let count = 0;
+    for (const f of members) {
+      const p = findNode(search, { ...f, pod: { ...f.pod, nominatedNodeName: '' } });
+      if (p.ok) {
+        empty.place(f, p.ns);
+        if (++count >= needed) break;
+      }
+    }
+    empty.rollback(start);
+    return count < needed;
+  }
+
   result(): Plan {
-    const byPod = (a: { pod: string }, b: { pod: string }): number => (a.pod < b.pod ? -1 : a.pod > b.pod ? 1 : 0);
+    const byPod = (a: { pod: string }, b: { pod: string }): number => compareStrings(a.pod, b.pod);
     return {
       bindings: this.bindings,
       evictions: this.evictions.sort(byPod),
@@ -166,8 +231,8 @@ export class Pass {
     this.bindings.push({ pod: f.pod.key, node: ns.node.name });
   }
 
-  /** Records a binding whose placement is already in the state (a committed gang). */
-  keepBinding(f: PodFacts, ns: NodeState): void {
+  /** Records a binding whose placement is already in the state (a kept statement). */
+  recordBinding(f: PodFacts, ns: NodeState): void {
     this.bindings.push({ pod: f.pod.key, node: ns.node.name });
   }
 
@@ -194,7 +259,8 @@ export class Pass {
   waitingFor(f: PodFacts): NodeState | undefined {
     // A node cordoned, tainted or gone unready since the nomination is not worth waiting for.
     if (!this.nominationStands(f)) return undefined;
-    const ns = this.state.byName.get(f.pod.nominatedNodeName)!;
+    const ns = this.nominatedNode(f);
+    if (ns === undefined) return undefined;
     for (const v of ns.bound) {
       const deleting = v.pod.deletionTime;
       if (deleting !== undefined && v.priority < f.priority && deleting + this.config.nominationTimeoutMs > this.now) {
@@ -202,22 +268,6 @@ export class Pass {
       }
     }
     return undefined;
-  }
-
-  schedulePod(f: PodFacts): void {
-    this.state.unreserve(f);
-    const placement = findNode(this.search, f);
-    if (placement.ok) return this.bind(f, placement.ns);
-    const waiting = this.waitingFor(f);
-    if (waiting !== undefined) return this.nominate(f, waiting);
-    if (this.canPreempt(f)) {
-      const choice = choosePreemption(this.preemption, f, placement.resolvable, shapeOf(f, this.search.labelsMatter));
-      if (choice !== undefined) {
-        this.evict(choice, f);
-        return this.nominate(f, choice.ns);
-      }
-    }
-    this.hold(f.pod, 'Unschedulable', this.unavailable(placement, this.canPreempt(f)));
   }
 
   unavailable(p: Placement & { ok: false }, preemptionTried: boolean): string {
