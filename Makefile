@@ -22,7 +22,7 @@ help:
 	@echo "make cluster-up     start the local control plane (etcd, kube-apiserver, controllers, kwok)"
 	@echo "make cluster-down   stop it and remove its data"
 	@echo "make demo           watch the scheduler on the local control plane (KEEP=1 leaves it up)"
-	@echo "make workflow-test  the seed workflows on the local control plane, under k8s/'s service account"
+	@echo "make workflow-test  the workflow scripts on the local control plane, under k8s/'s service account"
 	@echo "make start-minikube / deploy-scheduler / remove-scheduler / scheduler-logs   minikube workflow"
 	@echo "make basic-integration-test / priority-integration-test / group-integration-test   against the current context"
 
@@ -50,7 +50,7 @@ unit-test: typecheck lint
 	$(JEST) --selectProjects unit
 
 # Integration tests always run against a fresh local control plane, and always take it down.
-# Then the seed workflows run on the same cluster, the scheduler under k8s/'s service account.
+# Then the workflow scripts run on the same cluster, the scheduler under k8s/'s service account.
 integration-test: build
 	@status=0; $(MAKE) --no-print-directory cluster-up || status=$$?; \
 	  if [ $$status -eq 0 ]; then \
@@ -95,7 +95,7 @@ remove-scheduler:
 scheduler-logs:
 	kubectl -n custom-scheduler logs deployment/custom-scheduler --tail=200 $(if $(FOLLOW),-f,)
 
-# The seed workflows, against the current kubectl context (a scheduler must be running there).
+# The workflow scripts, against the current kubectl context (a scheduler must be running there).
 basic-integration-test:
 	$(WORKFLOWS)/basic.sh
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Seed workflow "basic": schedule one pod, confirm it is bound, Running, and that the
+# Workflow "basic": schedule one pod, confirm it is bound, Running, and that the
 # scheduler reported it with a Scheduled event.
 source "$(dirname "$0")/lib.sh"
 start_workflow basic custom-scheduler-basic-test

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Seed workflow "group": a gang that fits is scheduled whole; then, with one node taken by
+# Workflow "group": a gang that fits is scheduled whole; then, with one node taken by
 # another pod, a gang that needs every node cannot fit and none of its pods is bound; once
 # the node is free again the gang is placed whole.
 source "$(dirname "$0")/lib.sh"

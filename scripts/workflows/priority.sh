@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Seed workflow "priority": low-priority pods fill every node (one each), a high-priority
+# Workflow "priority": low-priority pods fill every node (one each), a high-priority
 # pod arrives; exactly one low-priority pod is evicted and the high-priority pod runs on
 # the node it freed.
 source "$(dirname "$0")/lib.sh"

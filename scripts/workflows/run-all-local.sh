@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `make workflow-test`: the three seed workflows (basic, priority, group) against the local
+# `make workflow-test`: the three workflows (basic, priority, group) against the local
 # control plane, with the scheduler installed as the image installs it (production
 # dependencies only) and running under the service account of k8s/rbac, with a token the
 # API server issued: a missing permission fails the run. Starts the local control plane when

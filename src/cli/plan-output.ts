@@ -1,5 +1,5 @@
-// Printing a Plan: JSON with a fixed key order (the contract of SPEC 7, stable
-// byte for byte), or a table for people.
+// Printing a Plan: JSON with a fixed key order (scripts and golden files compare it
+// byte for byte, so equal plans print equal text), or a table for people.
 import type { Plan } from '../core/plan-types.js';
 
 export function planToJson(plan: Plan): string {

@@ -1,5 +1,5 @@
 // Classifying API failures, so each caller knows what to do next without looking at
-// status codes itself (SPEC 6): gone and conflict are outcomes, not failures; transient
+// status codes itself: gone and conflict are outcomes, not failures; transient
 // errors are retried; forbidden is fatal for that one call only.
 
 /** What an API failure means for the call that received it. */

@@ -22,8 +22,8 @@ export function kubeInformers(kc: KubeConfig): ClusterInformers {
   const core = kc.makeApiClient(CoreV1Api);
   const policy = kc.makeApiClient(PolicyV1Api);
   const watch = new Watch(kc);
-  // Every pod, from every scheduler: node usage counts them all (SPEC 2), and
-  // Succeeded gang members count toward their quorum.
+  // Every pod, from every scheduler: a node's usage counts every pod bound to it,
+  // whoever placed it, and Succeeded gang members count toward their quorum.
   return {
     nodes: new ListWatch<V1Node>('/api/v1/nodes', watch, () => core.listNode(), false),
     pods: new ListWatch<V1Pod>('/api/v1/pods', watch, () => core.listPodForAllNamespaces(), false),

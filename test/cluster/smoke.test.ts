@@ -114,7 +114,7 @@ describe('local control plane', () => {
     await core.createNamespacedPodEviction({ name: 'bound', namespace, body: eviction('bound') });
     const terminating = await core.readNamespacedPod({ name: 'bound', namespace });
     const deletionTimestamp = terminating.metadata?.deletionTimestamp;
-    expect(deletionTimestamp).toBeDefined();
+    expect(deletionTimestamp).toBeInstanceOf(Date);
     expect(terminating.metadata?.deletionGracePeriodSeconds).toBe(3);
 
     await waitFor(

@@ -1,4 +1,4 @@
-// Acceptance 7 of issue 4: 50 one-node pods on 10 nodes give exactly 10 binds, never
+// No double booking: 50 one-node pods on 10 nodes give exactly 10 binds, never
 // two on a node, across several passes (assumed binds keep passes from double-booking
 // while the watch lags).
 import { afterEach, describe, expect, jest, test } from '@jest/globals';

@@ -1,5 +1,6 @@
-// Acceptance 3 and 4 of issue 4: the seed 002 group test, and the seed 003 demos with
-// Jobs whose pod template carries the gang annotations.
+// Gangs on the local control plane: a gang is placed whole or not at all, and with
+// Jobs whose pod template carries the gang annotations, priority decides between a
+// single pod and a gang (it blocks a lower gang; a higher gang preempts it).
 import { afterEach, describe, expect, jest, test } from '@jest/globals';
 import * as k8s from '@kubernetes/client-node';
 import { Harness, GROUP, MIN_AVAILABLE, type TestPodOptions } from '../support/scheduler-harness.js';
@@ -43,7 +44,7 @@ async function jobPods(h: Harness, job: string): Promise<k8s.V1Pod[]> {
 const bound = (pods: readonly k8s.V1Pod[]) => pods.filter((p) => (p.spec?.nodeName ?? '') !== '');
 
 describe('gangs', () => {
-  test('seed 002 group test: whole gang, then a single pod blocks a new gang until it leaves', async () => {
+  test('a gang is placed whole, then a single pod blocks a new gang until it leaves', async () => {
     h = await Harness.create('sched-gang');
     await h.addNodes(3);
     await h.start();
@@ -78,7 +79,7 @@ describe('gangs', () => {
     expect(new Set(second.map((n) => all.get(n))).size).toBe(3);
   });
 
-  test('seed 003 demo one: a low-priority gang Job cannot start next to a high-priority pod', async () => {
+  test('a low-priority gang Job cannot start next to a high-priority pod', async () => {
     h = await Harness.create('sched-demo1');
     await h.addNodes(2);
     const low = await h.priorityClass('low', 100);
@@ -111,7 +112,7 @@ describe('gangs', () => {
     expect((await h.pod('pod-highpri'))?.metadata?.deletionTimestamp).toBeUndefined();
   });
 
-  test('seed 003 demo two: a high-priority gang Job preempts a low-priority pod and starts whole', async () => {
+  test('a high-priority gang Job preempts a low-priority pod and starts whole', async () => {
     h = await Harness.create('sched-demo2');
     await h.addNodes(2);
     const low = await h.priorityClass('low', 100);
@@ -134,7 +135,8 @@ describe('gangs', () => {
       { timeoutMs: 60_000, what: 'both pods of job-two-highpri to be bound' },
     );
     await timeline.seenBound(pods.map((p) => p.metadata!.name!));
-    expect(timeline.deleted('pod-lowpri')).toBeDefined();
+    // The victim was deleted from the node it ran on.
+    expect(timeline.deleted('pod-lowpri')?.nodeName).toBe(timeline.firstBind('pod-lowpri')?.nodeName);
     expect(new Set(pods.map((p) => p.spec?.nodeName)).size).toBe(2);
     // The gang started together: neither member was bound before the victim was gone.
     const gone = timeline.changes.indexOf(timeline.deleted('pod-lowpri')!);

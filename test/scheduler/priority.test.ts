@@ -1,5 +1,6 @@
-// Acceptance 2 and 5 of issue 4: preemption as the seed 002 priority test describes it,
-// and gang-aware preemption (a running gang at its quorum goes whole or not at all).
+// Preemption on the local control plane: a high-priority pod evicts exactly one
+// low-priority pod and runs on the node it freed, and gang-aware preemption (a running
+// gang at its quorum goes whole or not at all).
 import { afterEach, describe, expect, jest, test } from '@jest/globals';
 import { Harness, GROUP, MIN_AVAILABLE } from '../support/scheduler-harness.js';
 import { waitFor } from '../support/wait.js';
@@ -38,7 +39,7 @@ describe('priority and preemption', () => {
     const nominated = timeline.firstNomination('high');
     expect(nominated?.nominatedNodeName).toBe(victimNode);
     const gone = timeline.deleted(victim);
-    expect(gone).toBeDefined();
+    expect(gone).toMatchObject({ type: 'DELETED', name: victim, nodeName: victimNode });
     expect(nominated!.at).toBeLessThanOrEqual(gone!.at);
     expect(timeline.changes.indexOf(gone!)).toBeLessThan(timeline.changes.indexOf(timeline.firstBind('high')!));
     expect(timeline.peakPodsPerNode()).toBe(1);

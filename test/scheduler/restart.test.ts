@@ -1,4 +1,4 @@
-// Acceptance 8 of issue 4: the scheduler as a real process (`node dist/main.js run`),
+// Restart safety: the scheduler as a real process (`node dist/main.js run`),
 // killed with SIGKILL in the middle of a burst of binds and started again, leaves
 // every pod bound exactly once and no node holding more than it can.
 import { afterEach, beforeAll, describe, expect, jest, test } from '@jest/globals';
