@@ -22,7 +22,7 @@ describe('callWithRetry', () => {
       calls++;
       throw fail(500);
     }, policy);
-    expect(outcome.ok).toBe(false);
+    expect(outcome).toMatchObject({ ok: false, abandoned: false, error: { kind: 'transient', status: 500 } });
     expect(calls).toBe(4);
   });
 
@@ -34,6 +34,7 @@ describe('callWithRetry', () => {
     }, policy);
     expect(calls).toBe(1);
     expect(outcome.ok || outcome.abandoned).toBe(false);
+    expect(!outcome.ok && outcome.error.status).toBe(code);
   });
 
   it('lets the caller refuse a retry (429 on eviction: a PDB says no)', async () => {
@@ -58,6 +59,11 @@ describe('callWithRetry', () => {
     const outcome = await pending;
     expect(outcome.ok).toBe(false);
     expect(!outcome.ok && outcome.abandoned).toBe(true);
+    expect(outcome).toEqual({
+      ok: false,
+      abandoned: true,
+      error: { kind: 'transient', status: undefined, message: 'abandoned at the pass deadline' },
+    });
   });
 
   it('sends nothing once the signal has aborted', async () => {

@@ -78,6 +78,9 @@ describe('SchedulerStore', () => {
     expect(store.snapshot(T + 500).snapshot.pods[0]!.nodeName).toBe('n1');
     expect(store.snapshot(T + 1_001).snapshot.pods[0]!.nodeName).toBe('');
     expect(warnings.join()).toContain('expired');
+    expect(warnings).toEqual([
+      `assumed write expired before the watch confirmed it {"kind":"bind","podKey":"default/a","node":"n1","at":${T}}`,
+    ]);
   });
 
   it('shows an assumed eviction as terminating, so the victim is not evicted twice', () => {
@@ -113,6 +116,13 @@ describe('SchedulerStore', () => {
     expect(first.snapshot.pods.map((p) => p.key)).toEqual(['default/good']);
     expect(first.rejected.map((r) => r.key)).toEqual(['default/bad']);
     expect(first.rejected[0]!.error).toMatch(/cpu/);
+    expect(first.rejected).toEqual([
+      {
+        key: 'default/bad',
+        ref: { namespace: 'default', name: 'bad', uid: 'uid-bad' },
+        error: 'pod default/bad: spec.containers[0].resources.requests.cpu: invalid quantity "lots"',
+      },
+    ]);
     expect(warnings.filter((w) => w.includes('default/bad'))).toHaveLength(1);
   });
 
@@ -132,5 +142,26 @@ describe('SchedulerStore', () => {
     store.assume('bind', ref('a'), 'n1', T);
     expect(() => store.snapshot(T)).not.toThrow();
     expect(pod.spec?.nodeName).toBeUndefined();
+  });
+
+  it("hands the pass each pod's ref and PodScheduled condition, read from the informer object", () => {
+    const waiting: V1Pod = {
+      ...rawPod('waiting'),
+      status: {
+        phase: 'Pending',
+        conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: 'no room' }],
+      },
+    };
+    const { store } = setup([waiting, rawPod('fresh')]);
+    expect([...store.snapshot(T).pods]).toEqual([
+      [
+        'default/waiting',
+        {
+          ref: { namespace: 'default', name: 'waiting', uid: 'uid-waiting' },
+          scheduled: { status: 'False', reason: 'Unschedulable', message: 'no room' },
+        },
+      ],
+      ['default/fresh', { ref: { namespace: 'default', name: 'fresh', uid: 'uid-fresh' }, scheduled: undefined }],
+    ]);
   });
 });
