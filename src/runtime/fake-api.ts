@@ -1,5 +1,6 @@
 // A ClusterApi fake for unit tests: records every call in order and answers from a script.
 import type { CallOutcome, ClassifiedError, ClusterApi, PodEvent, PodRef } from '../cluster/index.js';
+import { fail, ok } from '../core/index.js';
 
 export interface RecordedCall {
   readonly op: 'bind' | 'evict' | 'nominate' | 'markUnschedulable' | 'recordEvent';
@@ -32,9 +33,10 @@ export class FakeApi implements ClusterApi {
     const key = `${pod.namespace}/${pod.name}`;
     this.calls.push({ op, pod: key, detail });
     const failure = this.failures.get(`${op}:${key}`);
-    if (failure === undefined) return { ok: true, value: undefined };
-    if (failure === 'abandon')
-      return { ok: false, abandoned: true, error: { kind: 'transient', status: undefined, message: 'abandoned' } };
-    return { ok: false, abandoned: false, error: failure };
+    if (failure === undefined) return ok(undefined);
+    if (failure === 'abandon') {
+      return { ...fail({ kind: 'transient', status: undefined, message: 'abandoned' }), abandoned: true };
+    }
+    return { ...fail(failure), abandoned: false };
   }
 }
