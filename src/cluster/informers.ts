@@ -1,4 +1,4 @@
-// The three client-node informers the scheduler needs, created stopped: the
+// The client-node informers the scheduler needs, created stopped: the
 // listeners start them (and restart them) explicitly.
 import {
   CoreV1Api,
@@ -6,6 +6,7 @@ import {
   PolicyV1Api,
   Watch,
   type KubeConfig,
+  type V1Namespace,
   type V1Node,
   type V1Pod,
   type V1PodDisruptionBudget,
@@ -16,6 +17,8 @@ export interface ClusterInformers {
   readonly nodes: InformerLike<V1Node>;
   readonly pods: InformerLike<V1Pod>;
   readonly pdbs: InformerLike<V1PodDisruptionBudget>;
+  /** Namespace labels, for pod affinity terms that select namespaces by label. */
+  readonly namespaces: InformerLike<V1Namespace>;
 }
 
 export function kubeInformers(kc: KubeConfig): ClusterInformers {
@@ -33,5 +36,6 @@ export function kubeInformers(kc: KubeConfig): ClusterInformers {
       () => policy.listPodDisruptionBudgetForAllNamespaces(),
       false,
     ),
+    namespaces: new ListWatch<V1Namespace>('/api/v1/namespaces', watch, () => core.listNamespace(), false),
   };
 }

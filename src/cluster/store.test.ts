@@ -1,5 +1,5 @@
 import type { V1Node, V1Pod } from '@kubernetes/client-node';
-import { convertNode, convertPdb, convertPod } from '../snapshot/convert.js';
+import { convertNamespace, convertNode, convertPdb, convertPod } from '../snapshot/convert.js';
 import { SchedulerStore } from './store.js';
 
 const T = Date.parse('2026-01-01T00:00:00Z');
@@ -45,15 +45,19 @@ function rawNode(name: string): V1Node {
 }
 
 function setup(pods: V1Pod[], opts: { namespaces?: string[]; ttl?: number } = {}) {
-  const state = { pods, nodes: [rawNode('n1')] };
+  const state = {
+    pods,
+    nodes: [rawNode('n1')],
+    namespaces: [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default', labels: { tier: 'web' } } }],
+  };
   const warnings: string[] = [];
   const store = new SchedulerStore(
-    { nodes: () => state.nodes, pods: () => state.pods, pdbs: () => [] },
+    { nodes: () => state.nodes, pods: () => state.pods, pdbs: () => [], namespaces: () => state.namespaces },
     {
       schedulerName: 'custom-scheduler',
       namespaces: opts.namespaces ?? [],
       assumeTtlMs: opts.ttl ?? 30_000,
-      converters: { pod: convertPod, node: convertNode, pdb: convertPdb },
+      converters: { pod: convertPod, node: convertNode, pdb: convertPdb, namespace: convertNamespace },
       warn: (m, f) => warnings.push(`${m} ${JSON.stringify(f)}`),
     },
   );
@@ -63,6 +67,11 @@ function setup(pods: V1Pod[], opts: { namespaces?: string[]; ttl?: number } = {}
 const ref = (name: string) => ({ namespace: 'default', name, uid: `uid-${name}` });
 
 describe('SchedulerStore', () => {
+  it('puts the namespaces and their labels in the snapshot', () => {
+    const { store } = setup([]);
+    expect(store.snapshot(T).snapshot.namespaces).toEqual([{ name: 'default', labels: { tier: 'web' } }]);
+  });
+
   it('shows an assumed bind until the watch reports it, then forgets it', () => {
     const { store, state } = setup([rawPod('a')]);
     store.assume('bind', ref('a'), 'n1', T);

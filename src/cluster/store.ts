@@ -2,10 +2,11 @@
 // snapshot per pass. Informer objects are shared with the library, so they are only
 // read, and only through src/snapshot; conversions are cached per object (the informer
 // replaces an object on update).
-import type { V1Node, V1Pod, V1PodDisruptionBudget } from '@kubernetes/client-node';
+import type { V1Namespace, V1Node, V1Pod, V1PodDisruptionBudget } from '@kubernetes/client-node';
 import {
   compareStrings,
   fail,
+  type Namespace,
   type Node,
   type Pod,
   type PodDisruptionBudget,
@@ -29,12 +30,14 @@ export interface Converters {
   readonly pod: (obj: unknown) => Result<Pod>;
   readonly node: (obj: unknown) => Result<Node>;
   readonly pdb: (obj: unknown) => Result<PodDisruptionBudget>;
+  readonly namespace: (obj: unknown) => Result<Namespace>;
 }
 
 export interface StoreSources {
   readonly nodes: () => readonly V1Node[];
   readonly pods: () => readonly V1Pod[];
   readonly pdbs: () => readonly V1PodDisruptionBudget[];
+  readonly namespaces: () => readonly V1Namespace[];
 }
 
 export interface StoreOptions {
@@ -72,6 +75,7 @@ export class SchedulerStore {
     pods: new WeakMap<object, Result<Pod>>(),
     nodes: new WeakMap<object, Result<Node>>(),
     pdbs: new WeakMap<object, Result<PodDisruptionBudget>>(),
+    namespaces: new WeakMap<object, Result<Namespace>>(),
   };
   private readonly headers = new WeakMap<object, PodHeader>();
   private readonly reported = new Set<string>();
@@ -139,11 +143,22 @@ export class SchedulerStore {
       this.options.converters.pdb,
       (h) => `pdb ${h.namespace}/${h.name}`,
     );
+    const namespaces = this.convertAll(
+      this.converted.namespaces,
+      this.sources.namespaces(),
+      this.options.converters.namespace,
+      (h) => `namespace ${h.name}`,
+    );
     pods.sort((a, b) => compareStrings(a.key, b.key));
     nodes.sort((a, b) => compareStrings(a.name, b.name));
     rejected.sort((a, b) => compareStrings(a.key, b.key));
     return {
-      snapshot: Object.freeze({ nodes: Object.freeze(nodes), pods: Object.freeze(pods), pdbs: Object.freeze(pdbs) }),
+      snapshot: Object.freeze({
+        nodes: Object.freeze(nodes),
+        pods: Object.freeze(pods),
+        pdbs: Object.freeze(pdbs),
+        namespaces: Object.freeze(namespaces),
+      }),
       pods: infos,
       rejected: Object.freeze(rejected),
     };

@@ -22,7 +22,7 @@ import {
   type LeaseApi,
 } from '../cluster/index.js';
 import { planCycle } from '../core/index.js';
-import { convertNode, convertPdb, convertPod } from '../snapshot/convert.js';
+import { convertNamespace, convertNode, convertPdb, convertPod } from '../snapshot/convert.js';
 import type { SchedulerConfig } from './config.js';
 import { Feedback } from './feedback.js';
 import { GangGuard } from './gang-guard.js';
@@ -93,16 +93,22 @@ export async function startScheduler(options: StartOptions): Promise<RunningSche
   const nodes = new Listener(informers.nodes, listenerOptions('nodes'));
   const pods = new Listener(informers.pods, listenerOptions('pods'));
   const pdbs = new Listener(informers.pdbs, listenerOptions('pdbs'));
-  const listeners = [nodes, pods, pdbs] as const;
+  const namespaces = new Listener(informers.namespaces, listenerOptions('namespaces'));
+  const listeners = [nodes, pods, pdbs, namespaces] as const;
   const synced = (): boolean => listeners.every((l) => l.synced);
 
   const store = new SchedulerStore(
-    { nodes: () => nodes.list(), pods: () => pods.list(), pdbs: () => pdbs.list() },
+    {
+      nodes: () => nodes.list(),
+      pods: () => pods.list(),
+      pdbs: () => pdbs.list(),
+      namespaces: () => namespaces.list(),
+    },
     {
       schedulerName: config.schedulerName,
       namespaces: config.namespaces,
       assumeTtlMs: config.assumeTtlMs,
-      converters: { pod: convertPod, node: convertNode, pdb: convertPdb },
+      converters: { pod: convertPod, node: convertNode, pdb: convertPdb, namespace: convertNamespace },
       warn: (message, fields) => log.warn(message, fields),
     },
   );

@@ -20,6 +20,7 @@ const kustomize = (dir: string): k8s.KubernetesObject[] =>
  */
 const CLUSTER_PERMISSIONS: Record<string, readonly string[]> = {
   listNode: ['/nodes list', '/nodes watch'],
+  listNamespace: ['/namespaces list', '/namespaces watch'],
   listPodForAllNamespaces: ['/pods list', '/pods watch'],
   listPodDisruptionBudgetForAllNamespaces: ['policy/poddisruptionbudgets list', 'policy/poddisruptionbudgets watch'],
   createNamespacedPodBinding: ['/pods/binding create'],

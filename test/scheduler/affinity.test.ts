@@ -136,4 +136,30 @@ describe('inter-pod anti-affinity and topology spread', () => {
     expect([...perNode.values()]).toEqual([2, 2]);
     expect(new Set(perNode.keys())).toEqual(new Set(h.nodes));
   });
+
+  test('an anti-affinity term that selects namespaces by label keeps a pod off the matching pod’s node', async () => {
+    h = await Harness.create('sched-nssel');
+    await h.addNodes(2, '4');
+    await h.start();
+    await h.createPod('anchor', { cpu: '1', labels: { app: 'anchor' } });
+    const anchorNode = (await h.waitBound(['anchor'])).get('anchor');
+    // Bin-packing alone would put the newcomer beside the anchor, on the busier node.
+    await h.createPod('newcomer', {
+      cpu: '500m',
+      affinity: {
+        podAntiAffinity: {
+          requiredDuringSchedulingIgnoredDuringExecution: [
+            {
+              labelSelector: { matchLabels: { app: 'anchor' } },
+              namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': h.namespace } },
+              topologyKey: 'kubernetes.io/hostname',
+            },
+          ],
+        },
+      },
+    });
+    const placed = await h.waitBound(['newcomer']);
+    expect(placed.get('newcomer')).not.toBe(anchorNode);
+    expect(h.nodes).toContain(placed.get('newcomer'));
+  });
 });
