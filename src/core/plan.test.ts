@@ -247,8 +247,31 @@ describe('determinism', () => {
   });
 });
 
-describe('pdb helper', () => {
-  it('builds budgets for preemption tests', () => {
-    expect(pdb('b', { app: 'x' }, 0).selector?.matchLabels).toEqual({ app: 'x' });
+describe('which budgets protect a victim', () => {
+  const nodes = [node('a', { cpu: 1 }), node('b', { cpu: 1 })];
+  const pods = [
+    pod('guarded', { nodeName: 'a', priority: 1, labels: { app: 'db' } }),
+    pod('plain', { nodeName: 'b', priority: 3 }),
+    pod('p', { priority: 10 }),
+  ];
+  const evicted = (s: ReturnType<typeof snap>): string[] => plan(s).evictions.map((e) => e.pod);
+
+  it('a budget of another namespace does not protect the pod', () => {
+    const elsewhere = { ...pdb('db', { app: 'db' }, 0), namespace: 'other' };
+    expect(evicted(snap(nodes, pods, [elsewhere]))).toEqual(['default/guarded']);
+  });
+
+  it('a budget that already counts the pod as disrupted does not protect it again', () => {
+    const counted = { ...pdb('db', { app: 'db' }, 0), disruptedPods: new Set(['guarded']) };
+    expect(evicted(snap(nodes, pods, [counted]))).toEqual(['default/guarded']);
+  });
+
+  it('a budget without a selector protects nothing', () => {
+    const none = { ...pdb('db', { app: 'db' }, 0), selector: undefined };
+    expect(evicted(snap(nodes, pods, [none]))).toEqual(['default/guarded']);
+  });
+
+  it('a budget that covers the pod and allows no disruption sends preemption elsewhere', () => {
+    expect(evicted(snap(nodes, pods, [pdb('db', { app: 'db' }, 0)]))).toEqual(['default/plain']);
   });
 });
