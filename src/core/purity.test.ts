@@ -25,7 +25,9 @@ describe('src/core purity', () => {
 
   it.each(files.map((f) => [relative(coreDir, f), f]))('%s imports only src/core', (_name, file) => {
     const text = readFileSync(file, 'utf8');
-    const specifiers = [...text.matchAll(/\bfrom\s+'([^']+)'|\bimport\s*\(\s*'([^']+)'/g)].map((m) => m[1] ?? m[2]!);
+    const specifiers = [...text.matchAll(/\bfrom\s+'([^']+)'|\bimport\s*\(\s*'([^']+)'|^import\s+'([^']+)'/gm)].map(
+      (m) => m[1] ?? m[2] ?? m[3] ?? '',
+    );
     for (const spec of specifiers) {
       expect(spec.startsWith('.')).toBe(true);
       expect(resolve(dirname(file), spec).startsWith(coreDir)).toBe(true);
