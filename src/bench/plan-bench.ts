@@ -23,8 +23,12 @@ function res(milliCpu: number, memory: number): Resources {
   return { cpu: milliCpu, memory, ephemeralStorage: 0, scalar: new Map() };
 }
 
+function nodeNameOf(i: number): string {
+  return `node-${String(i).padStart(5, '0')}`;
+}
+
 function makeNode(i: number): Node {
-  const name = `node-${String(i).padStart(5, '0')}`;
+  const name = nodeNameOf(i);
   return {
     name,
     labels: { 'kubernetes.io/hostname': name, zone: `z${i % 3}`, [ZONE]: `zone-${i % 10}` },
@@ -84,7 +88,8 @@ function largeCluster(): Snapshot {
   const nodes = Array.from({ length: 5000 }, (_, i) => makeNode(i));
   const pods: Pod[] = [];
   for (let i = 0; i < 100_000; i++) {
-    pods.push(makePod({ nodeName: nodes[i % nodes.length]!.name, cpu: 500, memory: 2 * GiB, priority: i % 3 }));
+    const nodeName = nodeNameOf(i % 5000);
+    pods.push(makePod({ nodeName, cpu: 500, memory: 2 * GiB, priority: i % 3 }));
   }
   for (let i = 0; i < 9_500; i++) pods.push(makePod({ cpu: 250 + (i % 4) * 250, memory: GiB, priority: i % 5 }));
   for (let g = 0; g < 63; g++) {

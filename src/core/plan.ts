@@ -2,7 +2,7 @@
 // Work is served by priority (a gang by its highest member), then age, then name.
 import { placeGang } from './actions/place-gang.js';
 import { placePod } from './actions/place-pod.js';
-import type { Pod, Snapshot } from './model.js';
+import type { Snapshot } from './model.js';
 import { Session, type Work } from './session.js';
 import type { Plan, PlanConfig } from './plan-types.js';
 
@@ -19,8 +19,9 @@ function workPriority(w: Work): number {
   return w.kind === 'pod' ? w.facts.priority : w.gang.priority;
 }
 
-function workAge(w: Work): Pod {
-  return w.kind === 'pod' ? w.facts.pod : w.facts[0]!.pod;
+/** Creation time of the pod, or of a gang's oldest pending member (a gang is work only while it has one). */
+function workAge(w: Work): number {
+  return w.kind === 'pod' ? w.facts.pod.creationTime : (w.facts[0]?.pod.creationTime ?? 0);
 }
 
 function workKey(w: Work): string {
@@ -31,8 +32,8 @@ function byPriorityThenAge(a: Work, b: Work): number {
   const pa = workPriority(a);
   const pb = workPriority(b);
   if (pa !== pb) return pb - pa;
-  const ta = workAge(a).creationTime;
-  const tb = workAge(b).creationTime;
+  const ta = workAge(a);
+  const tb = workAge(b);
   if (ta !== tb) return ta - tb;
   const ka = workKey(a);
   const kb = workKey(b);

@@ -74,7 +74,8 @@ function victimUnits(ctx: PreemptionContext, f: PodFacts, ns: NodeState): Unit[]
       for (const v of here) units.push(single(v));
     } else {
       const first = pods.reduce((a, b) => (a.pod.creationTime <= b.pod.creationTime ? a : b));
-      units.push({ pods, here, priority: here[0]!.priority, creationTime: first.pod.creationTime, key: gang });
+      const priority = Math.max(...here.map((v) => v.priority)); // one gang: the same priority
+      units.push({ pods, here, priority, creationTime: first.pod.creationTime, key: gang });
     }
   }
   return units.sort(byImportance);
@@ -89,7 +90,7 @@ function pdbViolating(units: readonly Unit[], pdbs: readonly PodDisruptionBudget
     for (const v of u.pods) {
       for (const b of pdbs) {
         if (!pdbCovers(b, v)) continue;
-        const left = allowed.get(b)! - 1;
+        const left = (allowed.get(b) ?? 0) - 1;
         allowed.set(b, left);
         if (left < 0) violating.add(u);
       }

@@ -49,26 +49,26 @@ export function pickBest(
   clusterHasSoftTaints: boolean,
   extra?: readonly number[],
 ): NodeState {
-  const total = candidates.map((c, i) => c.resource + (extra?.[i] ?? 0));
-  if (f.pod.preferredAffinity.length > 0) {
-    const affinity = normalise(
-      candidates.map((c) => preferredAffinityWeight(f.pod, c.ns.node)),
-      false,
-    );
-    affinity.forEach((s, i) => (total[i]! += 2 * s));
-  }
-  if (clusterHasSoftTaints) {
-    const taints = normalise(
-      candidates.map((c) => untoleratedPreferNoSchedule(f.pod.tolerations, c.ns.node.taints)),
-      true,
-    );
-    taints.forEach((s, i) => (total[i]! += 3 * s));
-  }
-  let best = 0;
-  for (let i = 1; i < candidates.length; i++) {
-    const better =
-      total[i]! > total[best]! || (total[i] === total[best] && candidates[i]!.ns.index < candidates[best]!.ns.index);
-    if (better) best = i;
-  }
-  return candidates[best]!.ns;
+  const affinity =
+    f.pod.preferredAffinity.length > 0
+      ? normalise(
+          candidates.map((c) => preferredAffinityWeight(f.pod, c.ns.node)),
+          false,
+        )
+      : undefined;
+  const taints = clusterHasSoftTaints
+    ? normalise(
+        candidates.map((c) => untoleratedPreferNoSchedule(f.pod.tolerations, c.ns.node.taints)),
+        true,
+      )
+    : undefined;
+  let best: { ns: NodeState; score: number } | undefined;
+  candidates.forEach((c, i) => {
+    const score = c.resource + (extra?.[i] ?? 0) + 2 * (affinity?.[i] ?? 0) + 3 * (taints?.[i] ?? 0);
+    if (best === undefined || score > best.score || (score === best.score && c.ns.index < best.ns.index)) {
+      best = { ns: c.ns, score };
+    }
+  });
+  if (best === undefined) throw new Error('pickBest needs at least one candidate');
+  return best.ns;
 }

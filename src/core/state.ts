@@ -101,7 +101,7 @@ export class ClusterState {
 
   rollback(mark: number): void {
     if (this.undo.length > mark) this.freedGeneration++;
-    while (this.undo.length > mark) this.undo.pop()!();
+    while (this.undo.length > mark) this.undo.pop()?.();
   }
 
   /** The pod now occupies the node (a binding, or a pod the snapshot shows bound). */
@@ -154,7 +154,7 @@ export class ClusterState {
     const gang = f.gang;
     if (gang !== undefined) this.gangPlaced.set(gang, (this.gangPlaced.get(gang) ?? 0) - 1);
     const covering = this.pdbs.filter((b) => pdbCovers(b, f));
-    for (const b of covering) this.pdbLeft.set(b, this.pdbLeft.get(b)! - 1);
+    for (const b of covering) this.pdbLeft.set(b, this.pdbAllowed(b) - 1);
     const ns = this.byName.get(f.pod.nodeName);
     const touch = (): void => {
       if (ns !== undefined) ns.version++;
@@ -165,7 +165,7 @@ export class ClusterState {
     this.onUndo(() => {
       this.terminating.delete(f.pod.key);
       if (gang !== undefined) this.gangPlaced.set(gang, (this.gangPlaced.get(gang) ?? 0) + 1);
-      for (const b of covering) this.pdbLeft.set(b, this.pdbLeft.get(b)! + 1);
+      for (const b of covering) this.pdbLeft.set(b, this.pdbAllowed(b) + 1);
       touch();
     });
   }
