@@ -78,6 +78,8 @@ function makePod(o: PodShape): Pod {
     hostPorts: [],
     podAffinity: o.podAffinity ?? NO_POD_AFFINITY,
     spread: o.spread ?? [],
+    volumes: [],
+    resourceClaims: false,
     nominatedNodeName: '',
     schedulingGated: false,
   };

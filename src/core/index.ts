@@ -24,3 +24,4 @@ export {
   type PlanSetting,
   type PlanSettings,
 } from './plan-settings.js';
+export { SELECTED_NODE, BOUND_BY_CONTROLLER, chosenAtAnnotation } from './volumes/annotations.js';

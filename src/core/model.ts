@@ -104,6 +104,18 @@ export interface SpreadConstraint {
   readonly nodeTaintsPolicy: NodeInclusionPolicy;
 }
 
+/** A volume of the pod backed by a PersistentVolumeClaim, or an inline CSI volume. */
+export type PodVolume =
+  | {
+      readonly kind: 'claim';
+      readonly name: string;
+      /** The claim's name in the pod's namespace: claimName, or `<pod>-<volume>` for a generic ephemeral volume. */
+      readonly claimName: string;
+      /** A generic ephemeral volume: its claim must be owned (controlled) by the pod. */
+      readonly ephemeral: boolean;
+    }
+  | { readonly kind: 'csi'; readonly name: string; readonly driver: string };
+
 export type PodPhase = 'Pending' | 'Running' | 'Succeeded' | 'Failed' | 'Unknown';
 
 export interface Pod {
@@ -134,6 +146,10 @@ export interface Pod {
   readonly hostPorts: readonly HostPort[];
   readonly podAffinity: PodAffinityRules;
   readonly spread: readonly SpreadConstraint[];
+  /** Volumes backed by claims, and inline CSI volumes; other volume kinds need no scheduling. */
+  readonly volumes: readonly PodVolume[];
+  /** spec.resourceClaims is set (dynamic resource allocation): devices this scheduler does not allocate. */
+  readonly resourceClaims: boolean;
   /** status.nominatedNodeName, '' when none. */
   readonly nominatedNodeName: string;
   readonly schedulingGated: boolean;
@@ -166,6 +182,67 @@ export interface PodDisruptionBudget {
   readonly disruptedPods: ReadonlySet<string>;
 }
 
+export type AccessMode = 'ReadWriteOnce' | 'ReadOnlyMany' | 'ReadWriteMany' | 'ReadWriteOncePod';
+export type VolumeMode = 'Filesystem' | 'Block';
+
+/** A PersistentVolumeClaim. */
+export interface Claim {
+  /** `namespace/name` */
+  readonly key: string;
+  readonly namespace: string;
+  readonly name: string;
+  readonly uid: string;
+  /** spec.storageClassName; '' = no class (binds only to volumes without one). */
+  readonly storageClassName: string;
+  /** spec.volumeName: the volume it is bound (or being bound) to; '' when none. */
+  readonly volumeName: string;
+  readonly phase: 'Pending' | 'Bound' | 'Lost';
+  readonly accessModes: readonly AccessMode[];
+  /** spec.resources.requests.storage in bytes; 0 when unset. */
+  readonly request: number;
+  /** spec.selector over volume labels; undefined = any volume. */
+  readonly selector: LabelSelector | undefined;
+  readonly volumeMode: VolumeMode;
+  readonly deleting: boolean;
+  readonly annotations: Readonly<Record<string, string>>;
+  /** UID of the pod that controls it (a generic ephemeral volume's claim); '' when none. */
+  readonly controllerPodUid: string;
+}
+
+/** A PersistentVolume. */
+export interface PersistentVolume {
+  readonly name: string;
+  readonly labels: Readonly<Record<string, string>>;
+  /** spec.capacity.storage in bytes. */
+  readonly capacity: number;
+  readonly accessModes: readonly AccessMode[];
+  readonly storageClassName: string;
+  readonly volumeMode: VolumeMode;
+  /** spec.claimRef: the claim it is bound or pre-bound to; uid '' when the ref has none. */
+  readonly claimRef: { readonly namespace: string; readonly name: string; readonly uid: string } | undefined;
+  /** spec.nodeAffinity.required terms (ORed); undefined = every node. */
+  readonly nodeAffinity: readonly NodeSelectorTerm[] | undefined;
+  readonly phase: 'Pending' | 'Available' | 'Bound' | 'Released' | 'Failed';
+  /** spec.csi.driver and volumeHandle; '' when not a CSI volume. */
+  readonly csiDriver: string;
+  readonly csiHandle: string;
+  readonly deleting: boolean;
+}
+
+export interface StorageClass {
+  readonly name: string;
+  readonly provisioner: string;
+  readonly bindingMode: 'Immediate' | 'WaitForFirstConsumer';
+  /** allowedTopologies as node selector terms (ORed); undefined = every node. */
+  readonly allowedTopologies: readonly NodeSelectorTerm[] | undefined;
+}
+
+/** A CSINode: how many volumes of each CSI driver the node can attach (undefined = no limit). */
+export interface CsiNode {
+  readonly name: string;
+  readonly attachLimits: ReadonlyMap<string, number | undefined>;
+}
+
 /** A namespace's labels, for the namespaceSelector of pod affinity terms. */
 export interface Namespace {
   readonly name: string;
@@ -181,6 +258,11 @@ export interface Snapshot {
    * selects namespaces by label is held (its namespaces cannot be told).
    */
   readonly namespaces?: readonly Namespace[];
+  /** Storage objects; absent means none exist (a pod's claim is then not found). */
+  readonly claims?: readonly Claim[];
+  readonly volumes?: readonly PersistentVolume[];
+  readonly storageClasses?: readonly StorageClass[];
+  readonly csiNodes?: readonly CsiNode[];
 }
 
 export const ZERO_RESOURCES: Resources = Object.freeze({

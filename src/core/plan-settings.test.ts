@@ -17,6 +17,7 @@ describe('the planner settings table', () => {
       'percentageOfNodesToScore --percentage-of-nodes-to-score',
       'annotationPrefix --annotation-prefix',
       'nominationTimeout --nomination-timeout',
+      'volumeBindTimeout --volume-bind-timeout',
     ]);
   });
 

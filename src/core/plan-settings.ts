@@ -136,6 +136,17 @@ export const PLAN_SETTINGS: PlanSettings = {
     fromText: parseDuration,
     accept: (value) => (typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : undefined),
   },
+  volumeBindTimeoutMs: {
+    name: 'volumeBindTimeout',
+    flag: kebab('volumeBindTimeout'),
+    placeholder: 'DURATION',
+    doc: 'A volume choice (selected node or pre-bound volume) whose claim is still unbound after this long is undone and planned afresh.',
+    default: DEFAULT_PLAN_CONFIG.volumeBindTimeoutMs,
+    defaultText: `${DEFAULT_PLAN_CONFIG.volumeBindTimeoutMs}ms`,
+    expected: 'a positive duration such as 500ms, 5s, 2m or a number of milliseconds',
+    fromText: parseDuration,
+    accept: (value) => (typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : undefined),
+  },
 };
 
 /** The table's fields, in the order usage texts list them (a test checks none is missing). */
@@ -147,4 +158,5 @@ export const PLAN_SETTING_FIELDS = [
   'percentageOfNodesToScore',
   'annotationPrefix',
   'nominationTimeoutMs',
+  'volumeBindTimeoutMs',
 ] as const satisfies readonly (keyof PlanConfig)[];

@@ -18,6 +18,11 @@ export interface PlanConfig {
    */
   readonly nominationTimeoutMs: number;
   /**
+   * Claims the scheduler chose a volume or node for that are still unbound this long
+   * after the choice are released and planned afresh (milliseconds).
+   */
+  readonly volumeBindTimeoutMs: number;
+  /**
    * Share of nodes (1-100) to find feasible before choosing among them, as
    * kube-scheduler's percentageOfNodesToScore; 0 = kube-scheduler's adaptive default.
    */
@@ -31,6 +36,7 @@ export const DEFAULT_PLAN_CONFIG: PlanConfig = Object.freeze({
   scoring: 'MostAllocated',
   annotationPrefix: 'custom-scheduling.k8s.io',
   nominationTimeoutMs: 5 * 60_000,
+  volumeBindTimeoutMs: 5 * 60_000,
   percentageOfNodesToScore: 0,
 });
 
@@ -49,6 +55,25 @@ export interface Eviction {
 export interface Nomination {
   readonly pod: string;
   readonly node: string;
+}
+
+/**
+ * What to write so a pod's unbound claims get bound where the pod is going: for each
+ * claim, the volume chosen for it (the volume's claimRef is set), or '' for dynamic
+ * provisioning (the claim is annotated volume.kubernetes.io/selected-node). The pod is
+ * nominated to `node` in the same plan and bound in a later pass once its claims are Bound.
+ */
+export interface VolumeChoice {
+  readonly pod: string;
+  readonly node: string;
+  readonly claims: readonly { readonly claim: string; readonly volume: string }[];
+}
+
+/** A choice the scheduler made that did not bind in time: undo it (clear the annotation, or the volume's claimRef). */
+export interface VolumeRelease {
+  readonly claim: string;
+  /** The volume whose claimRef to clear; '' for a dynamic choice. */
+  readonly volume: string;
 }
 
 /**
@@ -74,4 +99,8 @@ export interface Plan {
   readonly evictions: readonly Eviction[];
   readonly nominations: readonly Nomination[];
   readonly unschedulable: readonly Unschedulable[];
+  /** Claim writes for nominated pods, by pod (see VolumeChoice); left out when there are none. */
+  readonly volumeChoices?: readonly VolumeChoice[];
+  /** Timed-out choices to undo; left out when there are none. */
+  readonly volumeReleases?: readonly VolumeRelease[];
 }

@@ -84,6 +84,8 @@ export function pod(name: string, o: PodOptions = {}): Pod {
     hostPorts: o.hostPorts ?? [],
     podAffinity: o.podAffinity ?? NO_POD_AFFINITY,
     spread: o.spread ?? [],
+    volumes: o.volumes ?? [],
+    resourceClaims: o.resourceClaims ?? false,
     nominatedNodeName: o.nominatedNodeName ?? '',
     schedulingGated: o.schedulingGated ?? false,
   };

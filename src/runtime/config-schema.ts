@@ -19,6 +19,7 @@ export interface RawSettings {
   percentageOfNodesToScore: number;
   annotationPrefix: string;
   nominationTimeout: number;
+  volumeBindTimeout: number;
   bindConcurrency: number;
   retryAttempts: number;
   retryInitialDelay: number;
@@ -106,6 +107,7 @@ export const SCHEMA: SettingsSchema = {
   percentageOfNodesToScore: planSetting(PLAN_SETTINGS.percentageOfNodesToScore),
   annotationPrefix: planSetting(PLAN_SETTINGS.annotationPrefix),
   nominationTimeout: planSetting(PLAN_SETTINGS.nominationTimeoutMs),
+  volumeBindTimeout: planSetting(PLAN_SETTINGS.volumeBindTimeoutMs),
   bindConcurrency: setting(
     'bindConcurrency',
     'positive',

@@ -176,6 +176,7 @@ function toConfig(s: RawSettings): SchedulerConfig {
     scoring: s.scoring,
     annotationPrefix: s.annotationPrefix,
     nominationTimeoutMs: s.nominationTimeout,
+    volumeBindTimeoutMs: s.volumeBindTimeout,
     percentageOfNodesToScore: s.percentageOfNodesToScore,
     intervalMs: s.interval,
     passTimeoutMs: s.passTimeout,

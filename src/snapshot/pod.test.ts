@@ -34,6 +34,8 @@ describe('convertPod', () => {
       hostPorts: [],
       podAffinity: { required: [], preferred: [], requiredAnti: [], preferredAnti: [] },
       spread: [],
+      volumes: [],
+      resourceClaims: false,
       nominatedNodeName: '',
       schedulingGated: false,
     });

@@ -16,6 +16,7 @@ import {
   stringMap,
 } from './fields.js';
 import { podAffinityRules, spreadConstraints } from './pod-topology.js';
+import { podVolumes } from './pod-volumes.js';
 import { podRequests } from './resources.js';
 import { preferredAffinity, requiredAffinity, tolerations } from './selectors.js';
 
@@ -62,6 +63,8 @@ function readPod(raw: Plain, namespace: string, name: string): Pod {
     hostPorts: hostPorts(spec),
     podAffinity: podAffinityRules(spec, namespace, labels),
     spread: spreadConstraints(spec, labels),
+    volumes: podVolumes(spec, name),
+    resourceClaims: list(spec['resourceClaims'], 'spec.resourceClaims').length > 0,
     nominatedNodeName: string(status['nominatedNodeName'], 'status.nominatedNodeName'),
     schedulingGated: list(spec['schedulingGates'], 'spec.schedulingGates').length > 0,
   });
