@@ -8,6 +8,8 @@ import { ReasonTally, type Rejection } from './reasons.js';
 import { pickBest, resourceScore, type Candidate } from './score.js';
 import type { ClusterState, NodeState, PodFacts } from './state.js';
 import { prepareTopologyRules, type TopologyRules } from './topology/rules.js';
+import type { VolumeIndex } from './volumes/index.js';
+import { prepareVolumes, type VolumeRules } from './volumes/rules.js';
 
 export interface Search {
   readonly state: ClusterState;
@@ -19,6 +21,8 @@ export interface Search {
   nextStart: number;
   /** Some pod in the snapshot carries pod (anti-)affinity terms, so labels and namespace shape every answer. */
   readonly labelsMatter: boolean;
+  /** Claims, volumes and classes, with the choices made this pass. */
+  readonly volumes: VolumeIndex;
   /** Failed searches by pod shape; see `findNode` for how long one stays valid. */
   readonly failures: Map<string, FailedSearch>;
 }
@@ -48,8 +52,10 @@ export function shapeOf(f: PodFacts, labelsMatter: boolean): string {
     const p = f.pod;
     const r = p.requests;
     const topology = labelsMatter || p.spread.length > 0 ? [p.namespace, p.labels, p.podAffinity, p.spread] : null;
+    const storage = p.volumes.length > 0 || p.resourceClaims ? [p.namespace, p.volumes, p.resourceClaims] : null;
     shape = JSON.stringify([
       topology,
+      storage,
       f.priority,
       f.ours,
       p.nominatedNodeName,
@@ -69,7 +75,13 @@ export function shapeOf(f: PodFacts, labelsMatter: boolean): string {
 
 export type Placement =
   | { readonly ok: true; readonly ns: NodeState }
-  | { readonly ok: false; readonly tally: ReasonTally; readonly resolvable: readonly NodeState[] };
+  | {
+      readonly ok: false;
+      readonly tally: ReasonTally;
+      readonly resolvable: readonly NodeState[];
+      /** Set when every node is ruled out before looking at any (a missing claim, ...): the reason. */
+      readonly preFilter?: string;
+    };
 
 /** kube-scheduler's adaptive share of nodes to find feasible before scoring. */
 export function feasibleNodesToFind(nodeCount: number, percentage: number): number {
@@ -85,10 +97,12 @@ export function checkNode(
   f: PodFacts,
   ns: NodeState,
   rules: TopologyRules | undefined,
+  volumes: VolumeRules | undefined,
 ): Rejection | undefined {
   return (
     checkStatic(f, ns.node) ??
     checkCapacity(f, search.state.usageFor(f, ns), ns.node, search.config.maxPodsPerNode) ??
+    volumes?.check(ns) ??
     rules?.check(ns)
   );
 }
@@ -113,10 +127,13 @@ export function findNode(search: Search, f: PodFacts): Placement {
 
 function searchNodes(search: Search, f: PodFacts): Placement {
   const { state, config } = search;
+  const volumes = prepareVolumes(search.volumes, f);
+  if (volumes?.hold !== undefined)
+    return { ok: false, tally: new ReasonTally(), resolvable: [], preFilter: volumes.hold };
   const rules = prepareTopologyRules(state.topology, f);
   // A nominated pod gets its node first, as kube-scheduler evaluates the nominated node first.
   const nominated = state.byName.get(f.pod.nominatedNodeName);
-  if (nominated !== undefined && checkNode(search, f, nominated, rules) === undefined) {
+  if (nominated !== undefined && checkNode(search, f, nominated, rules, volumes) === undefined) {
     return { ok: true, ns: nominated };
   }
 
@@ -141,7 +158,7 @@ function searchNodes(search: Search, f: PodFacts): Placement {
       continue;
     }
     const used = state.usageFor(f, ns);
-    const rejection = checkCapacity(f, used, ns.node, config.maxPodsPerNode) ?? rules?.check(ns);
+    const rejection = checkCapacity(f, used, ns.node, config.maxPodsPerNode) ?? volumes?.check(ns) ?? rules?.check(ns);
     if (rejection !== undefined) {
       tally.add(rejection.reasons);
       if (rejection.resolvable) resolvable.push(ns);

@@ -7,6 +7,7 @@ import type { PodDisruptionBudget } from './model.js';
 import type { Search } from './placement.js';
 import { pdbCovers, type ClusterState, type NodeState, type PodFacts } from './state.js';
 import { prepareTopologyRules, type TopologyRules } from './topology/rules.js';
+import { prepareVolumes, type VolumeRules } from './volumes/rules.js';
 
 export interface VictimChoice {
   readonly ns: NodeState;
@@ -109,9 +110,11 @@ export function selectVictims(
   f: PodFacts,
   ns: NodeState,
   rules: TopologyRules | undefined = undefined,
+  volumes: VolumeRules | undefined = undefined,
 ): VictimChoice | undefined {
   const { state, config } = ctx.search;
-  if (checkStatic(f, ns.node) !== undefined) return undefined;
+  // Evictions free neither a volume nor a node for one: such a conflict rules the node out.
+  if (checkStatic(f, ns.node) !== undefined || volumes?.check(ns) !== undefined) return undefined;
   const used = state.usageFor(f, ns).clone();
   // Pods already going away are counted as soon free, never evicted again.
   for (const v of ns.bound) if (state.terminating.has(v.pod.key)) used.apply(v.pod.requests, v.ports, v.ours, -1);
@@ -176,10 +179,13 @@ export function choosePreemption(
   let runs = ctx.dryRuns.get(shape);
   if (runs === undefined) ctx.dryRuns.set(shape, (runs = new Map<NodeState, DryRun>()));
   const rules = prepareTopologyRules(state.topology, f);
+  const volumes = prepareVolumes(ctx.search.volumes, f);
   const topologyVersion = rules === undefined ? 0 : state.topology.version;
   const dryRun = (ns: NodeState): VictimChoice | undefined => {
     const known = runs.get(ns);
+    // Volumes taken by other pods this pass are not in the node's version: no reuse for pods with volumes.
     if (
+      volumes === undefined &&
       known !== undefined &&
       known.version === ns.version &&
       known.sharedVersion === state.sharedVersion &&
@@ -187,7 +193,7 @@ export function choosePreemption(
     ) {
       return known.choice;
     }
-    const choice = selectVictims(ctx, f, ns, rules);
+    const choice = selectVictims(ctx, f, ns, rules, volumes);
     runs.set(ns, { version: ns.version, sharedVersion: state.sharedVersion, topologyVersion, choice });
     return choice;
   };

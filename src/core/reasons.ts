@@ -16,6 +16,14 @@ export const REASON = {
   existingAntiAffinity: "node(s) didn't satisfy existing pods anti-affinity rules",
   spread: "node(s) didn't match pod topology spread constraints",
   spreadMissingLabel: "node(s) didn't match pod topology spread constraints (missing required label)",
+  volumeNodeConflict: "node(s) didn't match PersistentVolume's node affinity",
+  volumeBindConflict: "node(s) didn't find available persistent volumes to bind",
+  volumeMissing: 'node(s) unavailable due to one or more pvc(s) bound to non-existent pv(s)',
+  volumeZone: 'node(s) had no available volume zone',
+  volumeSelectedElsewhere: "node(s) were not the node selected for the pod's volumes",
+  volumeCount: 'node(s) exceed max volume count',
+  readWriteOncePodInUse:
+    'node(s) unavailable due to PersistentVolumeClaim with ReadWriteOncePod access mode already in-use by another pod',
   noVictims: 'No preemption victims found for incoming pod',
   preemptionNotHelpful: 'Preemption is not helpful for scheduling',
 } as const;

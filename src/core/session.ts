@@ -7,11 +7,13 @@ import { checkStatic } from './filters/fit.js';
 import { gangKeyOf, indexGangs, olderFirst, gangAnnotations, type Gang } from './gangs.js';
 import { NO_POD_AFFINITY, type Pod, type Snapshot } from './model.js';
 import { findNode, feasibleNodesToFind, shapeOf, type Placement, type Search } from './placement.js';
-import type { Binding, Eviction, Nomination, Plan, PlanConfig, Unschedulable } from './plan-types.js';
+import type { Binding, Eviction, Nomination, Plan, PlanConfig, Unschedulable, VolumeChoice } from './plan-types.js';
 import { choosePreemption, type PreemptionContext, type VictimChoice } from './preemption.js';
 import { nodesUnavailable, REASON, ReasonTally } from './reasons.js';
 import { ClusterState, portKeys, type NodeState, type PodFacts } from './state.js';
 import { needsNamespaceLabels, type NamespaceLabels } from './topology/terms.js';
+import { VolumeIndex } from './volumes/index.js';
+import { prepareVolumes } from './volumes/rules.js';
 
 /** Labels by namespace name; undefined for every namespace when the snapshot has none. */
 function namespaceLabelsOf(snapshot: Snapshot): NamespaceLabels {
@@ -50,6 +52,8 @@ export class Session {
   private readonly evictions: Eviction[] = [];
   private readonly nominations: Nomination[] = [];
   private readonly unschedulable: Unschedulable[] = [];
+  private readonly volumeChoices: VolumeChoice[] = [];
+  private readonly volumeIndex: VolumeIndex;
 
   constructor(
     private readonly snapshot: Snapshot,
@@ -103,6 +107,11 @@ export class Session {
       if (facts.length > 0) this.work.push({ kind: 'gang', gang, facts });
     }
     this.state.settle();
+    this.volumeIndex = new VolumeIndex(snapshot, this.state, {
+      now,
+      timeoutMs: config.volumeBindTimeoutMs,
+      prefix: config.annotationPrefix,
+    });
 
     this.search = {
       state: this.state,
@@ -111,6 +120,7 @@ export class Session {
       feasibleToFind: feasibleNodesToFind(snapshot.nodes.length, config.percentageOfNodesToScore),
       labelsMatter: snapshot.pods.some((p) => p.podAffinity !== NO_POD_AFFINITY),
       nextStart: 0,
+      volumes: this.volumeIndex,
       failures: new Map(),
     };
     this.preemption = {
@@ -173,7 +183,10 @@ export class Session {
     const state = this.state;
     const mark = state.mark();
     return {
-      place: (f, ns) => state.place(f, ns),
+      place: (f, ns) => {
+        state.place(f, ns);
+        this.chooseVolumes(f, ns); // tentative like the placement: later members see the volumes taken
+      },
       evict: (choice) => choice.victims.forEach((v) => state.markVictim(v)),
       discard: () => state.rollback(mark),
       keep: () => undefined, // the changes stay in the state; the undo log is cleared only at settle
@@ -214,12 +227,30 @@ export class Session {
 
   result(): Plan {
     const byPod = (a: { pod: string }, b: { pod: string }): number => compareStrings(a.pod, b.pod);
+    const releases = [...this.volumeIndex.expired]
+      .sort(([a], [b]) => compareStrings(a, b))
+      .map(([claim, volume]) => ({ claim, volume }));
     return {
       bindings: this.bindings,
       evictions: this.evictions.sort(byPod),
       nominations: this.nominations,
       unschedulable: this.unschedulable.sort(byPod),
+      ...(this.volumeChoices.length > 0 ? { volumeChoices: this.volumeChoices } : {}),
+      ...(releases.length > 0 ? { volumeReleases: releases } : {}),
     };
+  }
+
+  /** Every claim of the pod is Bound, so it may be bound; otherwise it waits, nominated, for them. */
+  bindable(f: PodFacts): boolean {
+    return prepareVolumes(this.volumeIndex, f)?.bound ?? true;
+  }
+
+  /** Chooses volumes on the node for the pod's claims that have none yet; returns the choices made. */
+  private chooseVolumes(
+    f: PodFacts,
+    ns: NodeState,
+  ): ReadonlyArray<{ readonly claim: string; readonly volume: string }> {
+    return prepareVolumes(this.volumeIndex, f)?.choose(ns) ?? [];
   }
 
   hold(pod: Pod, reason: Unschedulable['reason'], message: string): void {
@@ -228,6 +259,7 @@ export class Session {
 
   bind(f: PodFacts, ns: NodeState): void {
     this.state.place(f, ns);
+    this.chooseVolumes(f, ns);
     this.bindings.push({ pod: f.pod.key, node: ns.node.name });
   }
 
@@ -236,8 +268,11 @@ export class Session {
     this.bindings.push({ pod: f.pod.key, node: ns.node.name });
   }
 
+  /** Holds the node for the pod; volumes are chosen there for its claims that have none, to be written. */
   nominate(f: PodFacts, ns: NodeState): void {
     this.state.reserve(f, ns);
+    const claims = this.chooseVolumes(f, ns);
+    if (claims.length > 0) this.volumeChoices.push({ pod: f.pod.key, node: ns.node.name, claims });
     this.nominations.push({ pod: f.pod.key, node: ns.node.name });
   }
 
@@ -272,7 +307,8 @@ export class Session {
 
   unavailable(p: Placement & { ok: false }, preemptionTried: boolean): string {
     const total = this.state.nodes.length;
-    const message = nodesUnavailable(total, p.tally);
+    const message =
+      p.preFilter === undefined ? nodesUnavailable(total, p.tally) : `0/${total} nodes are available: ${p.preFilter}.`;
     if (!preemptionTried || total === 0) return message;
     const after = new ReasonTally();
     after.add(Array(p.resolvable.length).fill(REASON.noVictims));

@@ -86,6 +86,11 @@ export class ClusterState {
     this.recording = true;
   }
 
+  /** Logs how to undo a change made elsewhere in the pass (volume choices), so rollbacks undo it too. */
+  remember(undo: () => void): void {
+    this.onUndo(undo);
+  }
+
   private onUndo(fn: () => void): void {
     if (this.recording) this.undo.push(fn);
   }

@@ -35,6 +35,14 @@ export function placeGang(session: Session, gang: Gang, members: readonly PodFac
       placed.push([f, p.ns]);
     } else left.push([f, p]);
   }
+  if (placed.length >= needed && !placed.every(([f]) => session.bindable(f))) {
+    // Some member's claims are not bound yet: the gang is nominated whole, its volumes chosen,
+    // and bound together once every claim is.
+    attempt.discard();
+    for (const [f, ns] of placed) session.nominate(f, ns);
+    for (const [f] of left) placePod(session, f);
+    return;
+  }
   if (placed.length >= needed) {
     // Commit: the tentative placements stay in the state and become bindings.
     attempt.keep();

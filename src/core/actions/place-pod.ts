@@ -1,4 +1,5 @@
-// Placing one pod: bind it where it fits; otherwise keep waiting for the node it is
+// Placing one pod: bind it where it fits (nominate it there instead while its claims
+// are not bound yet: their volumes are chosen now); otherwise keep waiting for the node it is
 // nominated to while its victims terminate; otherwise, when it may preempt, evict the
 // cheapest victims and nominate it there; otherwise hold it with the reasons.
 import type { Session } from '../session.js';
@@ -7,7 +8,12 @@ import type { PodFacts } from '../state.js';
 export function placePod(session: Session, f: PodFacts): void {
   session.release(f);
   const placement = session.find(f);
-  if (placement.ok) return session.bind(f, placement.ns);
+  if (placement.ok) {
+    return session.bindable(f) ? session.bind(f, placement.ns) : session.nominate(f, placement.ns);
+  }
+  // Ruled out everywhere before any node was looked at (a missing claim, ...): nothing to wait for or evict.
+  if (placement.preFilter !== undefined)
+    return session.hold(f.pod, 'Unschedulable', session.unavailable(placement, false));
   const waiting = session.waitingFor(f);
   if (waiting !== undefined) return session.nominate(f, waiting);
   const mayPreempt = session.canPreempt(f);
