@@ -65,4 +65,50 @@ describe('snapshotFromItems', () => {
     expect(errors).toEqual([]);
     expect(snapshot.pods.map((p) => p.key)).toEqual(['a/same', 'b/same']);
   });
+
+  it('reads claims, volumes, classes and CSI nodes, and leaves each list out when the input has none', () => {
+    const items = deepFreeze([
+      { kind: 'PersistentVolumeClaim', metadata: { name: 'data', namespace: 'team-a' }, spec: {} },
+      { kind: 'PersistentVolume', metadata: { name: 'pv-1' }, spec: { capacity: { storage: '1Gi' } } },
+      { kind: 'StorageClass', metadata: { name: 'local' }, provisioner: 'kubernetes.io/no-provisioner' },
+      { kind: 'CSINode', metadata: { name: 'n1' }, spec: { drivers: [] } },
+    ]);
+    const { snapshot, errors } = snapshotFromItems(items);
+    expect(errors).toEqual([]);
+    expect(snapshot.claims?.map((c) => c.key)).toEqual(['team-a/data']);
+    expect(snapshot.volumes?.map((v) => v.name)).toEqual(['pv-1']);
+    expect(snapshot.storageClasses?.map((c) => c.name)).toEqual(['local']);
+    expect(snapshot.csiNodes?.map((n) => n.name)).toEqual(['n1']);
+    expect(Object.isFrozen(snapshot.claims) && Object.isFrozen(snapshot.volumes)).toBe(true);
+
+    const bare = snapshotFromItems([node('n1')]).snapshot;
+    expect(['claims', 'volumes', 'storageClasses', 'csiNodes'].filter((k) => k in bare)).toEqual([]);
+  });
+
+  it('reports storage objects without a kind, bad ones and repeated ones', () => {
+    const { snapshot, errors } = snapshotFromItems(
+      deepFreeze([
+        { metadata: { name: 'pv' }, spec: { capacity: { storage: '1Gi' }, accessModes: ['ReadWriteOnce'] } },
+        { metadata: { name: 'pvc' }, spec: { accessModes: ['ReadWriteOnce'] } },
+        { metadata: { name: 'sc' }, provisioner: 'x' },
+        { metadata: { name: 'csi' }, spec: { drivers: [] } },
+        { kind: 'StorageClass', metadata: { name: 'sc' }, volumeBindingMode: 'Eventually' },
+        { kind: 'PersistentVolume', metadata: { name: 'pv-1' } },
+        { kind: 'PersistentVolume', metadata: { name: 'pv-1' } },
+        { kind: 'PersistentVolumeClaim', metadata: { name: 'c', namespace: 'a' } },
+        { kind: 'PersistentVolumeClaim', metadata: { name: 'c', namespace: 'b' } },
+      ]),
+    );
+    expect(errors).toEqual([
+      'items[0]: missing kind (looks like a PersistentVolume)',
+      'items[1]: missing kind (looks like a PersistentVolumeClaim)',
+      'items[2]: missing kind (looks like a StorageClass)',
+      'items[3]: missing kind (looks like a CSINode)',
+      'storageclass sc: volumeBindingMode: unknown binding mode "Eventually"',
+      'persistentvolume pv-1: appears twice',
+    ]);
+    expect(snapshot.volumes?.map((v) => v.name)).toEqual(['pv-1']);
+    expect(snapshot.claims?.map((c) => c.key)).toEqual(['a/c', 'b/c']);
+    expect(snapshot.storageClasses).toBeUndefined();
+  });
 });

@@ -1,18 +1,36 @@
 // Kubernetes objects (kubectl JSON or client objects) -> the planner's snapshot.
 // Pure: reads its input without changing it, returns frozen model objects and
 // one error line per object it could not convert.
-import type { Namespace, Node, Pod, PodDisruptionBudget, Snapshot } from '../core/model.js';
+import type {
+  Claim,
+  CsiNode,
+  Namespace,
+  Node,
+  PersistentVolume,
+  Pod,
+  PodDisruptionBudget,
+  Snapshot,
+  StorageClass,
+} from '../core/model.js';
 import type { Result } from '../core/result.js';
+import { convertClaim } from './claim.js';
+import { convertCsiNode } from './csi-node.js';
 import { isPlain, type Plain } from './fields.js';
 import { convertNamespace } from './namespace.js';
 import { convertNode } from './node.js';
 import { convertPdb } from './pdb.js';
+import { convertPersistentVolume } from './persistent-volume.js';
 import { convertPod } from './pod.js';
+import { convertStorageClass } from './storage-class.js';
 
+export { convertClaim } from './claim.js';
+export { convertCsiNode } from './csi-node.js';
 export { convertNamespace } from './namespace.js';
 export { convertNode } from './node.js';
 export { convertPdb } from './pdb.js';
+export { convertPersistentVolume } from './persistent-volume.js';
 export { convertPod } from './pod.js';
+export { convertStorageClass } from './storage-class.js';
 
 /** Which kind a kind-less object looks like, to make the error useful. */
 function lookalike(item: Plain): string | undefined {
@@ -21,12 +39,19 @@ function lookalike(item: Plain): string | undefined {
   if ('containers' in spec) return 'Pod';
   if ('allocatable' in status || 'nodeInfo' in status) return 'Node';
   if ('minAvailable' in spec || 'maxUnavailable' in spec) return 'PodDisruptionBudget';
+  // A volume has a capacity; a claim asks for one (both list access modes).
+  if ('capacity' in spec || 'claimRef' in spec) return 'PersistentVolume';
+  if ('accessModes' in spec || 'volumeName' in spec) return 'PersistentVolumeClaim';
+  if ('provisioner' in item) return 'StorageClass';
+  if ('drivers' in spec) return 'CSINode';
   return undefined;
 }
 
 /**
- * Converts the items of a List. Kinds other than Pod, Node, PodDisruptionBudget and
- * Namespace are ignored; the snapshot knows namespaces only when the input lists some; an item without a kind is an error (kubectl always writes one), as is a
+ * Converts the items of a List. Kinds other than Pod, Node, PodDisruptionBudget,
+ * Namespace, PersistentVolumeClaim, PersistentVolume, StorageClass and CSINode are
+ * ignored; the snapshot carries namespaces and the storage kinds only when the input
+ * lists some. An item without a kind is an error (kubectl always writes one), as is a
  * second object with the same identity. Items that fail are left out of the snapshot.
  */
 export function snapshotFromItems(items: readonly unknown[]): { snapshot: Snapshot; errors: string[] } {
@@ -34,6 +59,10 @@ export function snapshotFromItems(items: readonly unknown[]): { snapshot: Snapsh
   const pods: Pod[] = [];
   const pdbs: PodDisruptionBudget[] = [];
   const namespaces: Namespace[] = [];
+  const claims: Claim[] = [];
+  const volumes: PersistentVolume[] = [];
+  const storageClasses: StorageClass[] = [];
+  const csiNodes: CsiNode[] = [];
   const errors: string[] = [];
   const seen = new Set<string>();
 
@@ -61,7 +90,13 @@ export function snapshotFromItems(items: readonly unknown[]): { snapshot: Snapsh
     else if (kind === 'Namespace') keep(convertNamespace(item), (n) => `namespace ${n.name}`, namespaces);
     else if (kind === 'PodDisruptionBudget') {
       keep(convertPdb(item), (b) => `poddisruptionbudget ${b.namespace}/${b.name}`, pdbs);
-    } else if (typeof kind !== 'string' || kind === '') {
+    } else if (kind === 'PersistentVolumeClaim')
+      keep(convertClaim(item), (c) => `persistentvolumeclaim ${c.key}`, claims);
+    else if (kind === 'PersistentVolume')
+      keep(convertPersistentVolume(item), (v) => `persistentvolume ${v.name}`, volumes);
+    else if (kind === 'StorageClass') keep(convertStorageClass(item), (c) => `storageclass ${c.name}`, storageClasses);
+    else if (kind === 'CSINode') keep(convertCsiNode(item), (n) => `csinode ${n.name}`, csiNodes);
+    else if (typeof kind !== 'string' || kind === '') {
       const like = lookalike(item);
       errors.push(`items[${i}]: missing kind${like === undefined ? '' : ` (looks like a ${like})`}`);
     }
@@ -72,6 +107,10 @@ export function snapshotFromItems(items: readonly unknown[]): { snapshot: Snapsh
     pods: Object.freeze(pods),
     pdbs: Object.freeze(pdbs),
     ...(namespaces.length > 0 ? { namespaces: Object.freeze(namespaces) } : {}),
+    ...(claims.length > 0 ? { claims: Object.freeze(claims) } : {}),
+    ...(volumes.length > 0 ? { volumes: Object.freeze(volumes) } : {}),
+    ...(storageClasses.length > 0 ? { storageClasses: Object.freeze(storageClasses) } : {}),
+    ...(csiNodes.length > 0 ? { csiNodes: Object.freeze(csiNodes) } : {}),
   };
   return { snapshot: Object.freeze(snapshot), errors };
 }

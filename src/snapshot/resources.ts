@@ -103,6 +103,12 @@ export function nodeAllocatable(value: unknown, path: string): { resources: Reso
   return { resources: toResources(amounts), pods: pods === undefined ? 0 : ceilUnits(pods) };
 }
 
+/** The `storage` entry of a ResourceList (a claim's request, a volume's capacity) in bytes, rounded up; 0 when absent. */
+export function storageBytes(value: unknown, path: string): number {
+  const amount = readAmounts(value, path).get('storage');
+  return amount === undefined ? 0 : ceilUnits(amount);
+}
+
 function ceilUnits(amount: bigint): number {
   return valueCeil({ mantissa: amount, exponent: -9 });
 }

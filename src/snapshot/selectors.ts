@@ -45,13 +45,18 @@ function nodeSelectorTerm(value: unknown, path: string): NodeSelectorTerm {
   });
 }
 
+/** A NodeSelector's terms (ORed), or undefined when the selector is absent. */
+export function nodeSelector(value: unknown, path: string): readonly NodeSelectorTerm[] | undefined {
+  const selector = optionalObject(value, path);
+  if (selector === undefined) return undefined;
+  const terms = `${path}.nodeSelectorTerms`;
+  return Object.freeze(list(selector['nodeSelectorTerms'], terms).map((t, i) => nodeSelectorTerm(t, `${terms}[${i}]`)));
+}
+
 /** Required node affinity terms, or undefined when the pod has no required affinity. */
 export function requiredAffinity(nodeAffinity: unknown, path: string): readonly NodeSelectorTerm[] | undefined {
-  const at = `${path}.requiredDuringSchedulingIgnoredDuringExecution`;
-  const required = optionalObject(object(nodeAffinity, path)['requiredDuringSchedulingIgnoredDuringExecution'], at);
-  if (required === undefined) return undefined;
-  const terms = `${at}.nodeSelectorTerms`;
-  return Object.freeze(list(required['nodeSelectorTerms'], terms).map((t, i) => nodeSelectorTerm(t, `${terms}[${i}]`)));
+  const key = 'requiredDuringSchedulingIgnoredDuringExecution';
+  return nodeSelector(object(nodeAffinity, path)[key], `${path}.${key}`);
 }
 
 export function preferredAffinity(nodeAffinity: unknown, path: string): readonly PreferredTerm[] {
