@@ -96,12 +96,16 @@ start kube-apiserver "$APISERVER_PORT" --etcd-servers "http://127.0.0.1:$ETCD_CL
   --service-account-key-file "$pki/sa.pub" --service-account-signing-key-file "$pki/sa.key" --profiling=false
 wait_ready kube-apiserver 90 admin_curl "https://127.0.0.1:$APISERVER_PORT/readyz"
 
+# --enable-hostpath-provisioner: a provisioner (kubernetes.io/host-path) that needs no cloud and no
+# driver, so dynamic provisioning of first-consumer claims can be tried here (kwok mounts nothing:
+# the volume only has to exist as an API object).
 start kube-controller-manager "$CONTROLLER_MANAGER_PORT" --kubeconfig "$cluster/controller-manager.kubeconfig" \
   --authentication-kubeconfig "$cluster/controller-manager.kubeconfig" --authorization-kubeconfig "$cluster/controller-manager.kubeconfig" \
   --bind-address 127.0.0.1 --secure-port "$CONTROLLER_MANAGER_PORT" --cert-dir "$cluster/controller-manager-certs" \
   --service-account-private-key-file "$pki/sa.key" --root-ca-file "$pki/ca.crt" --use-service-account-credentials \
   --cluster-signing-cert-file "$pki/ca.crt" --cluster-signing-key-file "$pki/ca.key" \
-  --service-cluster-ip-range 10.96.0.0/16 --leader-elect=false --profiling=false
+  --service-cluster-ip-range 10.96.0.0/16 --leader-elect=false --profiling=false \
+  --enable-hostpath-provisioner
 wait_ready kube-controller-manager 60 curl -fsSk "https://127.0.0.1:$CONTROLLER_MANAGER_PORT/healthz"
 
 # kwok's own stages from its pinned module (nodes become Ready and keep their lease, pods become
