@@ -26,6 +26,7 @@ export interface TestPodOptions {
   /** Pod affinity and anti-affinity (node affinity stays the test pool's nodeSelector). */
   readonly affinity?: k8s.V1Affinity;
   readonly topologySpreadConstraints?: k8s.V1TopologySpreadConstraint[];
+  readonly volumes?: k8s.V1Volume[];
 }
 
 export class Harness {
@@ -85,6 +86,7 @@ export class Harness {
       nodeSelector: { [POOL_LABEL]: this.namespace },
       ...(o.affinity === undefined ? {} : { affinity: o.affinity }),
       ...(o.topologySpreadConstraints === undefined ? {} : { topologySpreadConstraints: o.topologySpreadConstraints }),
+      ...(o.volumes === undefined ? {} : { volumes: o.volumes }),
       containers: [
         {
           name: 'app',
