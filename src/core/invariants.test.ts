@@ -1,11 +1,20 @@
 // Property test: random small clusters, and the rules every plan must keep whatever the
 // input. Seeded, so a failure names the seed that reproduces it.
 import { gangAnnotations } from './gangs.js';
-import { NO_POD_AFFINITY, type Node, type Pod, type PodAffinityTerm, type Snapshot } from './model.js';
+import {
+  NO_POD_AFFINITY,
+  type Claim,
+  type Node,
+  type PersistentVolume,
+  type Pod,
+  type PodAffinityTerm,
+  type Snapshot,
+} from './model.js';
 import { planCycle } from './plan.js';
 import type { Plan, PlanConfig } from './plan-types.js';
 import { config, deepFreeze, node, pod, T0 } from './testing.js';
 import { HOSTNAME, spreadOn, term, ZONE } from './topology/testing.js';
+import { claim, GiB, onNode, storageClass, uses, volume } from './volumes/testing.js';
 
 const NOW = T0 + 3_600_000;
 const GROUP = gangAnnotations('custom-scheduling.k8s.io').groupName;
@@ -123,6 +132,63 @@ function checkRules(s: Snapshot, plan: Plan): void {
   }
 }
 
+/**
+ * Storage from its own stream: a few local volumes pinned to nodes, claims bound,
+ * unbound (first consumer) or missing, and some pending pods using one.
+ */
+function withStorage(seed: number, s: Snapshot): Snapshot {
+  const r = random(seed * 104_729 + 7);
+  const int = (lo: number, hi: number): number => lo + Math.floor(r() * (hi - lo + 1));
+  const volumes: PersistentVolume[] = [];
+  for (let i = 0, n = int(0, 4); i < n; i++) {
+    const at = s.nodes[int(0, s.nodes.length - 1)]?.name ?? '';
+    volumes.push(volume(`pv${i}`, { capacity: int(1, 4) * GiB, nodeAffinity: r() < 0.8 ? onNode(at) : undefined }));
+  }
+  const claims: Claim[] = [];
+  for (let i = 0, n = int(0, 4); i < n; i++) claims.push(claim(`c${i}`, { request: int(1, 3) * GiB }));
+  const pods = s.pods.map((p): Pod => {
+    if (p.nodeName !== '' || r() > 0.3) return p;
+    return { ...p, volumes: uses(`c${int(0, 5)}`) }; // c4, c5 may not exist
+  });
+  return { ...s, pods, volumes, claims, storageClasses: [storageClass('local')] };
+}
+
+/**
+ * 7. Storage: a pod is bound only with every claim Bound to a volume that allows its node;
+ *    a chosen volume goes to one claim only, fits it, allows the node, and its pod is nominated there.
+ */
+function checkStorage(s: Snapshot, plan: Plan): void {
+  const claims = new Map((s.claims ?? []).map((c) => [c.key, c]));
+  const volumes = new Map((s.volumes ?? []).map((v) => [v.name, v]));
+  const nodeOf = new Map(s.nodes.map((n) => [n.name, n]));
+  const byKey = new Map(s.pods.map((p) => [p.key, p]));
+  const allows = (v: PersistentVolume | undefined, n: Node | undefined): boolean =>
+    v !== undefined &&
+    n !== undefined &&
+    (v.nodeAffinity === undefined ||
+      v.nodeAffinity.some((t) => t.matchExpressions.every((e) => e.values.includes(n.labels[e.key] ?? ''))));
+  for (const b of plan.bindings) {
+    const p = byKey.get(b.pod)!;
+    for (const v of p.volumes) {
+      const c = v.kind === 'claim' ? claims.get(`${p.namespace}/${v.claimName}`) : undefined;
+      expect([b.pod, c?.phase]).toEqual([b.pod, 'Bound']);
+      expect(allows(volumes.get(c!.volumeName), nodeOf.get(b.node))).toBe(true);
+    }
+  }
+  const taken = new Set<string>();
+  for (const choice of plan.volumeChoices ?? []) {
+    expect(plan.nominations).toContainEqual({ pod: choice.pod, node: choice.node });
+    for (const { claim: key, volume: name } of choice.claims) {
+      if (name === '') continue;
+      expect(taken.has(name)).toBe(false);
+      taken.add(name);
+      const v = volumes.get(name);
+      expect(allows(v, nodeOf.get(choice.node))).toBe(true);
+      expect(v!.capacity).toBeGreaterThanOrEqual(claims.get(key)!.request);
+    }
+  }
+}
+
 function cluster(seed: number): Snapshot {
   const r = random(seed);
   const int = (lo: number, hi: number): number => lo + Math.floor(r() * (hi - lo + 1));
@@ -190,7 +256,7 @@ function cluster(seed: number): Snapshot {
           },
         ]
       : [];
-  return withRules(seed, { nodes, pods, pdbs });
+  return withStorage(seed, withRules(seed, { nodes, pods, pdbs }));
 }
 
 const isPending = (p: Pod): boolean =>
@@ -334,6 +400,7 @@ describe('plan invariants on random clusters', () => {
       try {
         check(s, plan, c);
         checkRules(s, plan);
+        checkStorage(s, plan);
         expect(JSON.stringify(planCycle(s, c, NOW))).toBe(JSON.stringify(plan));
       } catch (err) {
         throw new Error(`seed ${seed}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
