@@ -4,12 +4,16 @@
 import {
   fail,
   ok,
+  type Claim,
+  type CsiNode,
   type Namespace,
   type Node,
+  type PersistentVolume,
   type Pod,
   type PodDisruptionBudget,
   type Result,
   type Snapshot,
+  type StorageClass,
 } from '../core/index.js';
 import { snapshotFromItems } from '../snapshot/convert.js';
 import { isPlain } from '../snapshot/fields.js';
@@ -56,11 +60,72 @@ function itemsOf(text: string): Result<readonly unknown[]> {
   return fail('no items (expected a List, an object with items, or one object with a kind)');
 }
 
+/** Each list of a snapshot, and how the objects in it are told apart across files. */
+const LISTS = {
+  nodes: (n: Node) => `node ${n.name}`,
+  pods: (p: Pod) => `pod ${p.key}`,
+  pdbs: (b: PodDisruptionBudget) => `poddisruptionbudget ${b.namespace}/${b.name}`,
+  namespaces: (n: Namespace) => `namespace ${n.name}`,
+  claims: (c: Claim) => `persistentvolumeclaim ${c.key}`,
+  volumes: (v: PersistentVolume) => `persistentvolume ${v.name}`,
+  storageClasses: (c: StorageClass) => `storageclass ${c.name}`,
+  csiNodes: (n: CsiNode) => `csinode ${n.name}`,
+};
+
+interface Merged {
+  nodes: Node[];
+  pods: Pod[];
+  pdbs: PodDisruptionBudget[];
+  namespaces: Namespace[];
+  claims: Claim[];
+  volumes: PersistentVolume[];
+  storageClasses: StorageClass[];
+  csiNodes: CsiNode[];
+}
+
+/** The identities of one file's objects, every list in LISTS. */
+function identities(snapshot: Snapshot): string[] {
+  return [
+    ...snapshot.nodes.map(LISTS.nodes),
+    ...snapshot.pods.map(LISTS.pods),
+    ...snapshot.pdbs.map(LISTS.pdbs),
+    ...(snapshot.namespaces ?? []).map(LISTS.namespaces),
+    ...(snapshot.claims ?? []).map(LISTS.claims),
+    ...(snapshot.volumes ?? []).map(LISTS.volumes),
+    ...(snapshot.storageClasses ?? []).map(LISTS.storageClasses),
+    ...(snapshot.csiNodes ?? []).map(LISTS.csiNodes),
+  ];
+}
+
+function append(into: Merged, snapshot: Snapshot): void {
+  into.nodes.push(...snapshot.nodes);
+  into.pods.push(...snapshot.pods);
+  into.pdbs.push(...snapshot.pdbs);
+  into.namespaces.push(...(snapshot.namespaces ?? []));
+  into.claims.push(...(snapshot.claims ?? []));
+  into.volumes.push(...(snapshot.volumes ?? []));
+  into.storageClasses.push(...(snapshot.storageClasses ?? []));
+  into.csiNodes.push(...(snapshot.csiNodes ?? []));
+}
+
+/** A list known only from the input: present when some file lists one (as `kubectl get` would). */
+function known<K extends string, T>(key: K, items: readonly T[]): Partial<Record<K, readonly T[]>> {
+  const out: Partial<Record<K, readonly T[]>> = {};
+  if (items.length > 0) out[key] = Object.freeze(items);
+  return out;
+}
+
 export async function readSnapshot(files: readonly string[], source: InputSource): Promise<Result<Snapshot>> {
-  const nodes: Node[] = [];
-  const pods: Pod[] = [];
-  const pdbs: PodDisruptionBudget[] = [];
-  const namespaces: Namespace[] = [];
+  const merged: Merged = {
+    nodes: [],
+    pods: [],
+    pdbs: [],
+    namespaces: [],
+    claims: [],
+    volumes: [],
+    storageClasses: [],
+    csiNodes: [],
+  };
   const seen = new Set<string>();
   let stdin: Promise<string> | undefined;
 
@@ -82,23 +147,22 @@ export async function readSnapshot(files: readonly string[], source: InputSource
       return fail(`${name}: ${oneLine(first)}${more}`);
     }
     // The same object in two files would be planned twice.
-    const ids = [
-      ...snapshot.nodes.map((n) => `node ${n.name}`),
-      ...snapshot.pods.map((p) => `pod ${p.key}`),
-      ...snapshot.pdbs.map((b) => `poddisruptionbudget ${b.namespace}/${b.name}`),
-      ...(snapshot.namespaces ?? []).map((n) => `namespace ${n.name}`),
-    ];
+    const ids = identities(snapshot);
     const repeated = ids.find((id) => seen.has(id));
     if (repeated !== undefined) return fail(`${name}: ${repeated}: appears twice`);
     for (const id of ids) seen.add(id);
-    nodes.push(...snapshot.nodes);
-    pods.push(...snapshot.pods);
-    pdbs.push(...snapshot.pdbs);
-    namespaces.push(...(snapshot.namespaces ?? []));
+    append(merged, snapshot);
   }
-  // Namespaces are known only when the input lists some (kubectl get ns -o json).
-  const known = namespaces.length > 0 ? { namespaces: Object.freeze(namespaces) } : {};
   return ok(
-    Object.freeze({ nodes: Object.freeze(nodes), pods: Object.freeze(pods), pdbs: Object.freeze(pdbs), ...known }),
+    Object.freeze({
+      nodes: Object.freeze(merged.nodes),
+      pods: Object.freeze(merged.pods),
+      pdbs: Object.freeze(merged.pdbs),
+      ...known('namespaces', merged.namespaces),
+      ...known('claims', merged.claims),
+      ...known('volumes', merged.volumes),
+      ...known('storageClasses', merged.storageClasses),
+      ...known('csiNodes', merged.csiNodes),
+    }),
   );
 }

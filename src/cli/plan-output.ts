@@ -9,6 +9,19 @@ export function planToJson(plan: Plan): string {
     evictions: plan.evictions.map((e) => ({ pod: e.pod, node: e.node, preemptor: e.preemptor })),
     nominations: plan.nominations.map((n) => ({ pod: n.pod, node: n.node })),
     unschedulable: plan.unschedulable.map((u) => ({ pod: u.pod, reason: u.reason, message: u.message })),
+    // Only when there are some, so plans without volumes print as they always did.
+    ...(plan.volumeChoices === undefined
+      ? {}
+      : {
+          volumeChoices: plan.volumeChoices.map((c) => ({
+            pod: c.pod,
+            node: c.node,
+            claims: c.claims.map((k) => ({ claim: k.claim, volume: k.volume })),
+          })),
+        }),
+    ...(plan.volumeReleases === undefined
+      ? {}
+      : { volumeReleases: plan.volumeReleases.map((r) => ({ claim: r.claim, volume: r.volume })) }),
   };
   return `${JSON.stringify(ordered)}\n`;
 }
@@ -20,6 +33,15 @@ export function planToTable(plan: Plan): string {
     ...plan.evictions.map((e) => ['evict', e.pod, e.node, `for ${e.preemptor}`] as const),
     ...plan.nominations.map((n) => ['nominate', n.pod, n.node, ''] as const),
     ...plan.unschedulable.map((u) => ['pending', u.pod, '', `${u.reason}: ${u.message}`] as const),
+    // A claim's row: the volume chosen for it, or a new one provisioned on the node.
+    ...(plan.volumeChoices ?? []).flatMap((c) =>
+      c.claims.map(
+        (k) => ['claim', c.pod, c.node, `${k.claim}: ${k.volume === '' ? 'provision' : `volume ${k.volume}`}`] as const,
+      ),
+    ),
+    ...(plan.volumeReleases ?? []).map(
+      (r) => ['release', '', '', `${r.claim}${r.volume === '' ? '' : `: volume ${r.volume}`}`] as const,
+    ),
   ];
   if (rows.length === 0) return 'nothing to do: no pending pods\n';
   const header = ['ACTION', 'POD', 'NODE', 'DETAIL'] as const;
