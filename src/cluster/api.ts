@@ -1,5 +1,5 @@
 // The scheduler's writes to the API server: bind, evict, nominate, the PodScheduled
-// condition and events. Each call is retried per its error class (errors.ts) and
+// condition, events, and the volume choices (claim annotations, volume claimRefs). Each call is retried per its error class (errors.ts) and
 // answers with an outcome instead of throwing, so one failed pod never stops a pass.
 import {
   CoreV1Api,
@@ -9,6 +9,8 @@ import {
   setHeaderOptions,
   type KubeConfig,
 } from '@kubernetes/client-node';
+import { BOUND_BY_CONTROLLER } from '../core/index.js';
+import type { AnnotationPatch, ClaimRefValue } from './assumed-volumes.js';
 import { callWithRetry, type CallOutcome, type RetryPolicy } from './retry.js';
 
 /** Enough of a pod to address it, with the UID that pins the exact incarnation. */
@@ -40,6 +42,24 @@ export interface ClusterApi {
   /** PodScheduled=False, reason Unschedulable, with this message. */
   markUnschedulable(pod: PodRef, message: string, signal?: AbortSignal): Promise<CallOutcome<void>>;
   recordEvent(event: PodEvent, signal?: AbortSignal): Promise<CallOutcome<void>>;
+  /**
+   * Merge-patches a claim's annotations (null removes one). The claim's UID is sent too:
+   * a recreated claim of the same name is refused (422, its UID is immutable).
+   */
+  annotateClaim(claim: ClaimRefValue, annotations: AnnotationPatch, signal?: AbortSignal): Promise<CallOutcome<void>>;
+  /**
+   * Pre-binds a volume to a claim (spec.claimRef, and the bound-by-controller annotation the
+   * PV controller expects of a binder), or with `claim` undefined clears both. Sent only
+   * against the volume's `resourceVersion` as the watch has it: a volume changed since (bound
+   * to another claim, say) answers 409 instead of being taken from it.
+   */
+  setVolumeClaim(volume: VolumeRef, claim: ClaimRefValue | undefined, signal?: AbortSignal): Promise<CallOutcome<void>>;
+}
+
+/** A PersistentVolume and the version of it a write is based on. */
+export interface VolumeRef {
+  readonly name: string;
+  readonly resourceVersion: string;
 }
 
 export const REPORTING_CONTROLLER = 'custom-scheduler';
@@ -144,6 +164,56 @@ export function kubeClusterApi(kc: KubeConfig, options: KubeClusterApiOptions): 
                 },
               },
               strategicPatch,
+            )
+            .then(ignore),
+        retry,
+        { signal },
+      ),
+
+    annotateClaim: (claim, annotations, signal) =>
+      callWithRetry(
+        () =>
+          core
+            .patchNamespacedPersistentVolumeClaim(
+              {
+                name: claim.name,
+                namespace: claim.namespace,
+                body: { metadata: { uid: claim.uid, annotations } },
+              },
+              mergePatch,
+            )
+            .then(ignore),
+        retry,
+        { signal },
+      ),
+
+    setVolumeClaim: (volume, claim, signal) =>
+      callWithRetry(
+        () =>
+          core
+            .patchPersistentVolume(
+              {
+                name: volume.name,
+                body: {
+                  metadata: {
+                    resourceVersion: volume.resourceVersion,
+                    annotations: { [BOUND_BY_CONTROLLER]: claim === undefined ? null : 'yes' },
+                  },
+                  spec: {
+                    claimRef:
+                      claim === undefined
+                        ? null
+                        : {
+                            apiVersion: 'v1',
+                            kind: 'PersistentVolumeClaim',
+                            namespace: claim.namespace,
+                            name: claim.name,
+                            uid: claim.uid,
+                          },
+                  },
+                },
+              },
+              mergePatch,
             )
             .then(ignore),
         retry,

@@ -1,5 +1,12 @@
 // The only code that talks to the API server (through @kubernetes/client-node).
-export { kubeClusterApi, REPORTING_CONTROLLER, type ClusterApi, type PodEvent, type PodRef } from './api.js';
+export {
+  kubeClusterApi,
+  REPORTING_CONTROLLER,
+  type ClusterApi,
+  type PodEvent,
+  type PodRef,
+  type VolumeRef,
+} from './api.js';
 export { classifyError, type ClassifiedError, type ErrorClass } from './errors.js';
 export { kubeInformers, type ClusterInformers } from './informers.js';
 export { defaultKubeConfig, type KubeConfig } from './kubeconfig.js';
@@ -16,3 +23,4 @@ export {
   type ScheduledCondition,
 } from './store.js';
 export type { AssumedKind } from './assumed.js';
+export type { AnnotationPatch, ClaimRefValue } from './assumed-volumes.js';

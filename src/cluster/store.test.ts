@@ -1,5 +1,14 @@
-import type { V1Node, V1Pod } from '@kubernetes/client-node';
-import { convertNamespace, convertNode, convertPdb, convertPod } from '../snapshot/convert.js';
+import type { V1Node, V1PersistentVolume, V1PersistentVolumeClaim, V1Pod } from '@kubernetes/client-node';
+import {
+  convertClaim,
+  convertCsiNode,
+  convertNamespace,
+  convertNode,
+  convertPdb,
+  convertPersistentVolume,
+  convertPod,
+  convertStorageClass,
+} from '../snapshot/convert.js';
 import { SchedulerStore } from './store.js';
 
 const T = Date.parse('2026-01-01T00:00:00Z');
@@ -44,20 +53,110 @@ function rawNode(name: string): V1Node {
   };
 }
 
-function setup(pods: V1Pod[], opts: { namespaces?: string[]; ttl?: number } = {}) {
+function rawClaim(
+  name: string,
+  o: { uid?: string; annotations?: Record<string, string> } = {},
+): V1PersistentVolumeClaim {
+  return {
+    apiVersion: 'v1',
+    kind: 'PersistentVolumeClaim',
+    metadata: {
+      name,
+      namespace: 'default',
+      uid: o.uid ?? `uid-${name}`,
+      resourceVersion: '3',
+      ...(o.annotations === undefined ? {} : { annotations: o.annotations }),
+    },
+    spec: { storageClassName: 'local', accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
+    status: { phase: 'Pending' },
+  };
+}
+
+function rawVolume(name: string, o: { claim?: string; resourceVersion?: string } = {}): V1PersistentVolume {
+  return {
+    apiVersion: 'v1',
+    kind: 'PersistentVolume',
+    metadata: { name, uid: `uid-${name}`, resourceVersion: o.resourceVersion ?? '5' },
+    spec: {
+      capacity: { storage: '2Gi' },
+      accessModes: ['ReadWriteOnce'],
+      storageClassName: 'local',
+      ...(o.claim === undefined
+        ? {}
+        : {
+            claimRef: {
+              apiVersion: 'v1',
+              kind: 'PersistentVolumeClaim',
+              namespace: 'default',
+              name: o.claim,
+              uid: `uid-${o.claim}`,
+            },
+          }),
+    },
+    status: { phase: o.claim === undefined ? 'Available' : 'Bound' },
+  };
+}
+
+function setup(
+  pods: V1Pod[],
+  opts: {
+    namespaces?: string[];
+    ttl?: number;
+    claims?: V1PersistentVolumeClaim[];
+    volumes?: V1PersistentVolume[];
+  } = {},
+) {
   const state = {
     pods,
     nodes: [rawNode('n1')],
     namespaces: [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default', labels: { tier: 'web' } } }],
+    claims: opts.claims ?? [],
+    volumes: opts.volumes ?? [],
+    storageClasses: [
+      { apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'z-fast' }, provisioner: 'x' },
+      {
+        apiVersion: 'storage.k8s.io/v1',
+        kind: 'StorageClass',
+        metadata: { name: 'local' },
+        provisioner: 'kubernetes.io/no-provisioner',
+        volumeBindingMode: 'WaitForFirstConsumer',
+      },
+    ],
+    csiNodes: [
+      {
+        apiVersion: 'storage.k8s.io/v1',
+        kind: 'CSINode',
+        metadata: { name: 'n1' },
+        spec: { drivers: [{ name: 'd', nodeID: 'n1', topologyKeys: [], allocatable: { count: 2 } }] },
+      },
+    ],
   };
   const warnings: string[] = [];
   const store = new SchedulerStore(
-    { nodes: () => state.nodes, pods: () => state.pods, pdbs: () => [], namespaces: () => state.namespaces },
+    {
+      nodes: () => state.nodes,
+      pods: () => state.pods,
+      pdbs: () => [],
+      namespaces: () => state.namespaces,
+      claims: () => state.claims,
+      volumes: () => state.volumes,
+      storageClasses: () => state.storageClasses,
+      csiNodes: () => state.csiNodes,
+    },
     {
       schedulerName: 'custom-scheduler',
       namespaces: opts.namespaces ?? [],
       assumeTtlMs: opts.ttl ?? 30_000,
-      converters: { pod: convertPod, node: convertNode, pdb: convertPdb, namespace: convertNamespace },
+      converters: {
+        pod: convertPod,
+        node: convertNode,
+        pdb: convertPdb,
+        namespace: convertNamespace,
+        claim: convertClaim,
+        volume: convertPersistentVolume,
+        storageClass: convertStorageClass,
+        csiNode: convertCsiNode,
+      },
       warn: (m, f) => warnings.push(`${m} ${JSON.stringify(f)}`),
     },
   );
@@ -172,5 +271,107 @@ describe('SchedulerStore', () => {
       ],
       ['default/fresh', { ref: { namespace: 'default', name: 'fresh', uid: 'uid-fresh' }, scheduled: undefined }],
     ]);
+  });
+
+  describe('storage', () => {
+    const SELECTED = 'volume.kubernetes.io/selected-node';
+    const claimOf = (store: SchedulerStore, at: number, name = 'data') =>
+      store.snapshot(at).snapshot.claims?.find((c) => c.name === name);
+    const volumeOf = (store: SchedulerStore, at: number, name = 'pv-1') =>
+      store.snapshot(at).snapshot.volumes?.find((v) => v.name === name);
+
+    it('puts claims, volumes, classes and CSI nodes in the snapshot, sorted, with each volume’s version', () => {
+      const { store } = setup([], {
+        claims: [rawClaim('b'), rawClaim('a')],
+        volumes: [rawVolume('pv-2'), rawVolume('pv-1')],
+      });
+      const input = store.snapshot(T);
+      expect(input.snapshot.claims?.map((c) => c.key)).toEqual(['default/a', 'default/b']);
+      expect(input.snapshot.volumes?.map((v) => v.name)).toEqual(['pv-1', 'pv-2']);
+      expect(input.snapshot.storageClasses?.map((c) => [c.name, c.bindingMode])).toEqual([
+        ['local', 'WaitForFirstConsumer'],
+        ['z-fast', 'Immediate'],
+      ]);
+      expect(input.snapshot.csiNodes).toEqual([{ name: 'n1', attachLimits: new Map([['d', 2]]) }]);
+      expect(input.volumeVersions).toEqual(
+        new Map([
+          ['pv-2', '5'],
+          ['pv-1', '5'],
+        ]),
+      );
+    });
+
+    it('shows annotations written to a claim until the watch shows them, then forgets them', () => {
+      const { store, state } = setup([], { claims: [rawClaim('data', { annotations: { keep: 'me' } })] });
+      const data = claimOf(store, T)!;
+      store.assumeClaim(data, { [SELECTED]: 'n1', stamp: '2026' }, T);
+      expect(claimOf(store, T)?.annotations).toEqual({ keep: 'me', [SELECTED]: 'n1', stamp: '2026' });
+      state.claims = [rawClaim('data', { annotations: { keep: 'me', [SELECTED]: 'n1', stamp: '2026' } })];
+      claimOf(store, T + 1);
+      expect(store.assumedVolumeWrites()).toEqual({ claims: 0, volumes: 0 });
+    });
+
+    it('shows annotations removed from a claim as gone until the watch shows them gone', () => {
+      const { store, state } = setup([], {
+        claims: [rawClaim('data', { annotations: { [SELECTED]: 'n1', keep: 'me' } })],
+      });
+      store.assumeClaim(claimOf(store, T)!, { [SELECTED]: null }, T);
+      expect(claimOf(store, T)?.annotations).toEqual({ keep: 'me' });
+      expect(store.assumedVolumeWrites().claims).toBe(1);
+      state.claims = [rawClaim('data', { annotations: { keep: 'me' } })];
+      claimOf(store, T + 1);
+      expect(store.assumedVolumeWrites().claims).toBe(0);
+    });
+
+    it('lays a later patch of the same claim over the earlier one (a release, then a new choice)', () => {
+      const { store } = setup([], { claims: [rawClaim('data', { annotations: { [SELECTED]: 'old', stamp: '1' } })] });
+      const data = claimOf(store, T)!;
+      store.assumeClaim(data, { [SELECTED]: null, stamp: null }, T);
+      store.assumeClaim(data, { [SELECTED]: 'n2', stamp: '2' }, T);
+      expect(claimOf(store, T)?.annotations).toEqual({ [SELECTED]: 'n2', stamp: '2' });
+    });
+
+    it('shows a volume pre-bound (or cleared) by us until the watch shows it', () => {
+      const { store, state } = setup([], { volumes: [rawVolume('pv-1'), rawVolume('pv-2', { claim: 'old' })] });
+      store.assumeVolume('pv-1', { namespace: 'default', name: 'data', uid: 'uid-data' }, T);
+      store.assumeVolume('pv-2', undefined, T);
+      expect(volumeOf(store, T)?.claimRef).toEqual({ namespace: 'default', name: 'data', uid: 'uid-data' });
+      expect(volumeOf(store, T, 'pv-2')?.claimRef).toBeUndefined();
+      state.volumes = [rawVolume('pv-1', { claim: 'data', resourceVersion: '6' }), rawVolume('pv-2')];
+      expect(store.snapshot(T + 1).volumeVersions.get('pv-1')).toBe('6');
+      expect(store.assumedVolumeWrites()).toEqual({ claims: 0, volumes: 0 });
+    });
+
+    it('expires volume writes the watch never shows after the TTL, and says so', () => {
+      const { store, warnings } = setup([], { claims: [rawClaim('data')], volumes: [rawVolume('pv-1')], ttl: 1_000 });
+      store.assumeClaim(claimOf(store, T)!, { [SELECTED]: 'n1' }, T);
+      store.assumeVolume('pv-1', { namespace: 'default', name: 'data', uid: 'uid-data' }, T);
+      expect(claimOf(store, T + 1_000)?.annotations).toEqual({ [SELECTED]: 'n1' });
+      expect(claimOf(store, T + 1_001)?.annotations).toEqual({});
+      expect(volumeOf(store, T + 1_001)?.claimRef).toBeUndefined();
+      expect(warnings).toEqual([
+        `assumed write expired before the watch confirmed it {"object":"persistentvolumeclaim default/data","at":${T}}`,
+        `assumed write expired before the watch confirmed it {"object":"persistentvolume pv-1","at":${T}}`,
+      ]);
+    });
+
+    it('forgets writes to a claim that is gone, and never shows them on a recreated claim of the same name', () => {
+      const { store, state } = setup([], { claims: [rawClaim('data')] });
+      store.assumeClaim(claimOf(store, T)!, { [SELECTED]: 'n1' }, T);
+      state.claims = [rawClaim('data', { uid: 'uid-new' })];
+      expect(claimOf(store, T)?.annotations).toEqual({});
+      expect(store.assumedVolumeWrites().claims).toBe(0);
+    });
+
+    it('forgets a write when the call failed for sure', () => {
+      const { store } = setup([], { claims: [rawClaim('data')], volumes: [rawVolume('pv-1')] });
+      const data = claimOf(store, T)!;
+      store.assumeClaim(data, { [SELECTED]: 'n1' }, T);
+      store.assumeVolume('pv-1', { namespace: 'default', name: 'data', uid: 'uid-data' }, T);
+      store.forgetClaim(data);
+      store.forgetVolume('pv-1');
+      expect(claimOf(store, T)?.annotations).toEqual({});
+      expect(volumeOf(store, T)?.claimRef).toBeUndefined();
+    });
   });
 });

@@ -2,16 +2,29 @@
 // snapshot per pass. Informer objects are shared with the library, so they are only
 // read, and only through src/snapshot; conversions are cached per object (the informer
 // replaces an object on update).
-import type { V1Namespace, V1Node, V1Pod, V1PodDisruptionBudget } from '@kubernetes/client-node';
+import type {
+  V1CSINode,
+  V1Namespace,
+  V1Node,
+  V1PersistentVolume,
+  V1PersistentVolumeClaim,
+  V1Pod,
+  V1PodDisruptionBudget,
+  V1StorageClass,
+} from '@kubernetes/client-node';
 import {
   compareStrings,
   fail,
+  type Claim,
+  type CsiNode,
   type Namespace,
   type Node,
+  type PersistentVolume,
   type Pod,
   type PodDisruptionBudget,
   type Result,
   type Snapshot,
+  type StorageClass,
 } from '../core/index.js';
 import {
   objectHeader,
@@ -21,6 +34,7 @@ import {
   type ScheduledCondition,
 } from '../snapshot/headers.js';
 import { AssumedState, type AssumedKind, type AssumedWrite } from './assumed.js';
+import { AssumedVolumes, type AnnotationPatch, type ClaimRefValue } from './assumed-volumes.js';
 import type { PodRef } from './api.js';
 
 export type { ScheduledCondition } from '../snapshot/headers.js';
@@ -31,6 +45,10 @@ export interface Converters {
   readonly node: (obj: unknown) => Result<Node>;
   readonly pdb: (obj: unknown) => Result<PodDisruptionBudget>;
   readonly namespace: (obj: unknown) => Result<Namespace>;
+  readonly claim: (obj: unknown) => Result<Claim>;
+  readonly volume: (obj: unknown) => Result<PersistentVolume>;
+  readonly storageClass: (obj: unknown) => Result<StorageClass>;
+  readonly csiNode: (obj: unknown) => Result<CsiNode>;
 }
 
 export interface StoreSources {
@@ -38,6 +56,10 @@ export interface StoreSources {
   readonly pods: () => readonly V1Pod[];
   readonly pdbs: () => readonly V1PodDisruptionBudget[];
   readonly namespaces: () => readonly V1Namespace[];
+  readonly claims: () => readonly V1PersistentVolumeClaim[];
+  readonly volumes: () => readonly V1PersistentVolume[];
+  readonly storageClasses: () => readonly V1StorageClass[];
+  readonly csiNodes: () => readonly V1CSINode[];
 }
 
 export interface StoreOptions {
@@ -66,16 +88,23 @@ export interface PassInput {
   /** Every pod in the snapshot (and every rejected one), by `namespace/name`. */
   readonly pods: ReadonlyMap<string, PodInfo>;
   readonly rejected: readonly RejectedPod[];
+  /** Each volume's resourceVersion as the watch has it: the precondition of a write to it. */
+  readonly volumeVersions: ReadonlyMap<string, string>;
 }
 
 export class SchedulerStore {
   private readonly assumed: AssumedState;
+  private readonly assumedVolumes: AssumedVolumes;
   // One cache per kind, keyed by the informer's object.
   private readonly converted = {
     pods: new WeakMap<object, Result<Pod>>(),
     nodes: new WeakMap<object, Result<Node>>(),
     pdbs: new WeakMap<object, Result<PodDisruptionBudget>>(),
     namespaces: new WeakMap<object, Result<Namespace>>(),
+    claims: new WeakMap<object, Result<Claim>>(),
+    volumes: new WeakMap<object, Result<PersistentVolume>>(),
+    storageClasses: new WeakMap<object, Result<StorageClass>>(),
+    csiNodes: new WeakMap<object, Result<CsiNode>>(),
   };
   private readonly headers = new WeakMap<object, PodHeader>();
   private readonly reported = new Set<string>();
@@ -86,6 +115,7 @@ export class SchedulerStore {
     private readonly options: StoreOptions,
   ) {
     this.assumed = new AssumedState(options.assumeTtlMs);
+    this.assumedVolumes = new AssumedVolumes(options.assumeTtlMs);
     this.namespaces = new Set(options.namespaces);
   }
 
@@ -99,6 +129,28 @@ export class SchedulerStore {
 
   assumedCount(kind: AssumedKind): number {
     return this.assumed.size(kind);
+  }
+
+  /** Annotations written to a claim (null: removed), shown in snapshots until the watch has them. */
+  assumeClaim(claim: Claim, annotations: AnnotationPatch, at: number): void {
+    this.assumedVolumes.assumeClaim(claim.uid, claim.key, annotations, at);
+  }
+
+  forgetClaim(claim: Claim): void {
+    this.assumedVolumes.forgetClaim(claim.uid);
+  }
+
+  /** A claimRef written to a volume (undefined: cleared), shown in snapshots until the watch has it. */
+  assumeVolume(volume: string, claimRef: ClaimRefValue | undefined, at: number): void {
+    this.assumedVolumes.assumeVolume(volume, claimRef, at);
+  }
+
+  forgetVolume(volume: string): void {
+    this.assumedVolumes.forgetVolume(volume);
+  }
+
+  assumedVolumeWrites(): { readonly claims: number; readonly volumes: number } {
+    return this.assumedVolumes.size();
   }
 
   snapshot(now: number): PassInput {
@@ -158,9 +210,64 @@ export class SchedulerStore {
         pods: Object.freeze(pods),
         pdbs: Object.freeze(pdbs),
         namespaces: Object.freeze(namespaces),
+        ...this.storage(now),
       }),
       pods: infos,
       rejected: Object.freeze(rejected),
+      volumeVersions: this.volumeVersions(),
+    };
+  }
+
+  private volumeVersions(): ReadonlyMap<string, string> {
+    const versions = new Map<string, string>();
+    for (const raw of this.sources.volumes()) {
+      const header = objectHeader(raw);
+      versions.set(header.name, header.resourceVersion);
+    }
+    return versions;
+  }
+
+  /** Claims and volumes with our assumed writes laid over them, classes and CSI nodes; sorted by name. */
+  private storage(now: number): Pick<Snapshot, 'claims' | 'volumes' | 'storageClasses' | 'csiNodes'> {
+    const { converters } = this.options;
+    const claims = this.convertAll(
+      this.converted.claims,
+      this.sources.claims(),
+      converters.claim,
+      (h) => `persistentvolumeclaim ${h.namespace}/${h.name}`,
+    );
+    const volumes = this.convertAll(
+      this.converted.volumes,
+      this.sources.volumes(),
+      converters.volume,
+      (h) => `persistentvolume ${h.name}`,
+    );
+    const expired = this.assumedVolumes.reconcile(
+      new Map(claims.map((c) => [c.uid, c])),
+      new Map(volumes.map((v) => [v.name, v])),
+      now,
+    );
+    for (const write of expired) this.options.warn('assumed write expired before the watch confirmed it', { ...write });
+    const classes = this.convertAll(
+      this.converted.storageClasses,
+      this.sources.storageClasses(),
+      converters.storageClass,
+      (h) => `storageclass ${h.name}`,
+    );
+    const csiNodes = this.convertAll(
+      this.converted.csiNodes,
+      this.sources.csiNodes(),
+      converters.csiNode,
+      (h) => `csinode ${h.name}`,
+    );
+    const byName = (a: { readonly name: string }, b: { readonly name: string }) => compareStrings(a.name, b.name);
+    return {
+      claims: Object.freeze(
+        claims.map((c) => this.assumedVolumes.applyToClaim(c)).sort((a, b) => compareStrings(a.key, b.key)),
+      ),
+      volumes: Object.freeze(volumes.map((v) => this.assumedVolumes.applyToVolume(v)).sort(byName)),
+      storageClasses: Object.freeze(classes.sort(byName)),
+      csiNodes: Object.freeze(csiNodes.sort(byName)),
     };
   }
 

@@ -1,13 +1,16 @@
 // Executes a plan: evictions first (they free capacity the plan counted on), then binds,
-// then nominations, each phase with bounded concurrency. Every write is assumed in the
-// store before the call, so even a call abandoned at the deadline cannot lead the next
-// pass to hand the same capacity out twice; a definite failure forgets it again.
+// then the releases of volume choices that timed out, then for each nominated pod its
+// volume choices and its nomination, each phase with bounded concurrency. Every write is
+// assumed in the store before the call, so even a call abandoned at the deadline cannot
+// lead the next pass to hand the same capacity out twice; a definite failure forgets it
+// again.
 import type { AssumedKind, CallOutcome, ClusterApi, ErrorClass, PassInput, PodRef } from '../cluster/index.js';
 import type { Plan } from '../core/index.js';
 import type { Logger } from './log.js';
 import { mapLimit } from './limit.js';
+import { VolumeWriter, type VolumeAssumeSink, type VolumeWriteReport } from './volume-writes.js';
 
-export interface AssumeSink {
+export interface AssumeSink extends VolumeAssumeSink {
   assume(kind: AssumedKind, ref: PodRef, node: string, at: number): void;
   forget(kind: AssumedKind, ref: PodRef): void;
 }
@@ -17,6 +20,8 @@ export interface ExecutorDeps {
   readonly assumed: AssumeSink;
   readonly log: Logger;
   readonly concurrency: number;
+  /** The planner's annotationPrefix: names the chosen-at annotation of claims. */
+  readonly annotationPrefix: string;
 }
 
 export type WriteResult = 'done' | 'failed' | 'abandoned';
@@ -33,6 +38,8 @@ export interface ExecutionReport {
   readonly evictions: readonly (WriteReport & { readonly preemptor: string })[];
   readonly bindings: readonly WriteReport[];
   readonly nominations: readonly WriteReport[];
+  /** Claim and volume writes of choices and releases. */
+  readonly volumes: readonly VolumeWriteReport[];
 }
 
 export async function executePlan(
@@ -65,10 +72,37 @@ export async function executePlan(
   const bindings = await mapLimit(plan.bindings, deps.concurrency, (b) =>
     write('bind', b.pod, b.node, (ref) => deps.api.bind(ref, b.node, signal)),
   );
-  const nominations = await mapLimit(plan.nominations, deps.concurrency, (n) =>
-    write('nomination', n.pod, n.node, (ref) => deps.api.nominate(ref, n.node, signal)),
-  );
-  return { evictions, bindings, nominations };
+  const volumeWriter = new VolumeWriter(deps, input, signal, now);
+  const releases = await mapLimit(plan.volumeReleases ?? [], deps.concurrency, (r) => volumeWriter.release(r));
+
+  // A pod's claims are written before its nomination: the node is reserved only for a pod
+  // whose choice was made. A pod already nominated there needs its choice written alone.
+  const choices = new Map((plan.volumeChoices ?? []).map((c) => [c.pod, c]));
+  const nominated = new Set(plan.nominations.map((n) => n.pod));
+  const perPod = [
+    ...plan.nominations.map((n) => ({ pod: n.pod, node: n.node, nominate: true })),
+    ...(plan.volumeChoices ?? []).filter((c) => !nominated.has(c.pod)).map((c) => ({ ...c, nominate: false })),
+  ];
+  const written = await mapLimit(perPod, deps.concurrency, async ({ pod, node, nominate }) => {
+    const choice = choices.get(pod);
+    const volumes = choice === undefined ? [] : await volumeWriter.choose(choice);
+    if (!nominate) return { volumes, nomination: undefined };
+    if (volumes.some((v) => v.result === 'failed')) {
+      deps.log.info(`nomination of ${pod} skipped: a write of its volume choice failed; planned again next pass`, {
+        action: 'nomination',
+        pod,
+        node,
+      });
+      return { volumes, nomination: undefined };
+    }
+    return { volumes, nomination: await write('nomination', pod, node, (ref) => deps.api.nominate(ref, node, signal)) };
+  });
+  return {
+    evictions,
+    bindings,
+    nominations: written.flatMap((w) => (w.nomination === undefined ? [] : [w.nomination])),
+    volumes: [...releases.flat(), ...written.flatMap((w) => w.volumes)],
+  };
 }
 
 const VERB: Record<AssumedKind, string> = { bind: 'bound', eviction: 'evicted', nomination: 'nominated' };

@@ -5,7 +5,7 @@ import { silentLogger } from './log.js';
 
 function input(scheduled?: ScheduledCondition): PassInput {
   const pods = new Map<string, PodInfo>([['ns/p', { ref: { namespace: 'ns', name: 'p', uid: 'u1' }, scheduled }]]);
-  return { snapshot: { nodes: [], pods: [], pdbs: [] }, pods, rejected: [] };
+  return { snapshot: { nodes: [], pods: [], pdbs: [] }, pods, rejected: [], volumeVersions: new Map() };
 }
 const signal = new AbortController().signal;
 const notice = (message: string) => [{ pod: 'ns/p', reason: 'Unschedulable', message }];
@@ -38,6 +38,7 @@ describe('Feedback', () => {
         bindings: [{ pod: 'ns/p', node: 'n1', result: 'done' }],
         evictions: [{ pod: 'ns/p', node: 'n1', result: 'done', preemptor: 'ns/high' }],
         nominations: [],
+        volumes: [],
       },
       input(),
       signal,

@@ -26,6 +26,7 @@ export class SchedulerMetrics {
   private readonly binds: Counter<'result'>;
   private readonly evictions: Counter<'result'>;
   private readonly nominations: Counter<'result'>;
+  private readonly volumeWrites: Counter<'result'>;
   private readonly apiErrors: Counter<'class'>;
   private readonly gangsPlaced: Counter;
   private readonly gangsWaiting: Gauge;
@@ -65,6 +66,12 @@ export class SchedulerMetrics {
       labelNames: ['result'],
       registers,
     });
+    this.volumeWrites = new Counter({
+      name: `${p}volume_writes_total`,
+      help: 'Writes of volume choices and their releases (claim annotations, volume claimRefs), by result.',
+      labelNames: ['result'],
+      registers,
+    });
     this.apiErrors = new Counter({
       name: `${p}api_errors_total`,
       help: 'Failed API calls (every attempt that failed), by error class.',
@@ -87,7 +94,7 @@ export class SchedulerMetrics {
       registers,
     });
     // Start the usual series at 0, so dashboards and rate() see them before the first bind.
-    for (const c of [this.binds, this.evictions, this.nominations]) c.inc({ result: 'success' }, 0);
+    for (const c of [this.binds, this.evictions, this.nominations, this.volumeWrites]) c.inc({ result: 'success' }, 0);
     if (options.processMetrics === true) collectDefaultMetrics({ register: registry, prefix: p });
   }
 
@@ -111,6 +118,10 @@ export class SchedulerMetrics {
 
   recordNomination(result: CallResult): void {
     this.nominations.inc({ result });
+  }
+
+  recordVolumeWrite(result: CallResult): void {
+    this.volumeWrites.inc({ result });
   }
 
   recordApiError(errorClass: ApiErrorClass): void {

@@ -32,6 +32,11 @@ const summary: PassSummary = {
       { pod: 'default/victim', node: 'c', result: 'failed', errorClass: 'transient', preemptor: 'default/x' },
     ],
     nominations: [],
+    volumes: [
+      { pod: 'default/w-0', node: 'a', object: 'persistentvolume pv-1', result: 'done' },
+      { pod: 'default/w-0', node: 'a', object: 'persistentvolumeclaim default/data', result: 'done' },
+      { pod: '', node: '', object: 'persistentvolume pv-2', result: 'failed', errorClass: 'conflict' },
+    ],
   },
 };
 
@@ -50,7 +55,9 @@ describe('pass metrics', () => {
     expect(value('custom_scheduler_binds_total{result="success"}')).toBe(2);
     expect(value('custom_scheduler_binds_total{result="conflict"}')).toBe(1);
     expect(value('custom_scheduler_evictions_total{result="transient"}')).toBe(1);
-    expect(value('custom_scheduler_api_errors_total{class="conflict"}')).toBe(1);
+    expect(value('custom_scheduler_volume_writes_total{result="success"}')).toBe(2);
+    expect(value('custom_scheduler_volume_writes_total{result="conflict"}')).toBe(1);
+    expect(value('custom_scheduler_api_errors_total{class="conflict"}')).toBe(2);
     expect(value('custom_scheduler_api_errors_total{class="transient"}')).toBe(1);
     expect(value('custom_scheduler_gangs_placed_total')).toBe(1);
     expect(value('custom_scheduler_gangs_waiting')).toBe(1);

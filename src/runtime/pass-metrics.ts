@@ -40,6 +40,7 @@ export function recordPass(
   count(report.bindings, (r) => metrics.recordBind(r));
   count(report.evictions, (r) => metrics.recordEviction(r));
   count(report.nominations, (r) => metrics.recordNomination(r));
+  count(report.volumes, (r) => metrics.recordVolumeWrite(r));
   const placed = new Set(
     report.bindings
       .filter((b) => b.result === 'done')

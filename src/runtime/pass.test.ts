@@ -13,7 +13,7 @@ function passInput(pods: Pod[], rejected: PassInput['rejected'] = []): PassInput
     pods.map((p) => [p.key, { ref: { namespace: p.namespace, name: p.name, uid: p.uid }, scheduled: undefined }]),
   );
   for (const r of rejected) infos.set(r.key, { ref: r.ref, scheduled: undefined });
-  return { snapshot: { nodes: [node('n1')], pods, pdbs: [] }, pods: infos, rejected };
+  return { snapshot: { nodes: [node('n1')], pods, pdbs: [] }, pods: infos, rejected, volumeVersions: new Map() };
 }
 
 function deps(input: PassInput, plan: Plan, o: { dryRun?: boolean; synced?: boolean } = {}) {
@@ -24,6 +24,10 @@ function deps(input: PassInput, plan: Plan, o: { dryRun?: boolean; synced?: bool
       snapshot: () => input,
       assume: (kind: AssumedKind, ref) => assumed.push(`${kind}:${ref.name}`),
       forget: () => undefined,
+      assumeClaim: (claim) => assumed.push(`claim:${claim.key}`),
+      forgetClaim: () => undefined,
+      assumeVolume: (volume) => assumed.push(`volume:${volume}`),
+      forgetVolume: () => undefined,
     },
     synced: () => o.synced ?? true,
     plan: () => plan,

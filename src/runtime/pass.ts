@@ -35,7 +35,13 @@ export async function runPass(deps: PassDeps, signal: AbortSignal, now: number):
     return { skipped: true };
   }
   const passStart = Date.now(); // a measurement only; the pass's time is `now`
-  const exec = { api: deps.api, assumed: deps.store, log: deps.log, concurrency: deps.concurrency };
+  const exec = {
+    api: deps.api,
+    assumed: deps.store,
+    log: deps.log,
+    concurrency: deps.concurrency,
+    annotationPrefix: deps.planConfig.annotationPrefix,
+  };
   let input = deps.store.snapshot(now);
 
   const stranded = deps.gangGuard.check(input.snapshot, now);
@@ -63,6 +69,8 @@ export async function runPass(deps: PassDeps, signal: AbortSignal, now: number):
     evictions: plan.evictions.length,
     nominations: plan.nominations.length,
     unschedulable: plan.unschedulable.length,
+    volumeChoices: plan.volumeChoices?.length ?? 0,
+    volumeReleases: plan.volumeReleases?.length ?? 0,
   });
 
   if (deps.dryRun) {
@@ -90,7 +98,8 @@ export async function runPass(deps: PassDeps, signal: AbortSignal, now: number):
   await deps.feedback.pending(notices, input, signal);
   await clearStaleNominations(plan, pods, input, deps, signal, now);
   const count = (list: readonly { result: string }[]) => list.filter((w) => w.result === 'done').length;
-  const acted = report.bindings.length + report.evictions.length + report.nominations.length > 0;
+  const acted =
+    report.bindings.length + report.evictions.length + report.nominations.length + report.volumes.length > 0;
   // A summary per pass that did something (debug when idle), for throughput and stalls.
   deps.log.log(acted ? 'info' : 'debug', 'pass done', {
     planMs,
@@ -98,7 +107,10 @@ export async function runPass(deps: PassDeps, signal: AbortSignal, now: number):
     bound: count(report.bindings),
     evicted: count(report.evictions),
     nominated: count(report.nominations),
-    failed: [...report.bindings, ...report.evictions, ...report.nominations].filter((w) => w.result !== 'done').length,
+    volumeWrites: count(report.volumes),
+    failed: [...report.bindings, ...report.evictions, ...report.nominations, ...report.volumes].filter(
+      (w) => w.result !== 'done',
+    ).length,
     unschedulable: plan.unschedulable.length + input.rejected.length,
   });
   return { skipped: false, plan, report, pods };
@@ -138,6 +150,18 @@ function logDryRun(plan: Plan, log: Logger): void {
     log.info(`would bind ${b.pod}`, { action: 'bind', pod: b.pod, node: b.node, dryRun: true });
   for (const n of plan.nominations)
     log.info(`would nominate ${n.pod}`, { action: 'nomination', pod: n.pod, node: n.node, dryRun: true });
+  for (const c of plan.volumeChoices ?? [])
+    for (const { claim, volume } of c.claims)
+      log.info(`would choose ${volume === '' ? 'provisioning' : `volume ${volume}`} for claim ${claim}`, {
+        action: 'volume',
+        pod: c.pod,
+        node: c.node,
+        claim,
+        volume,
+        dryRun: true,
+      });
+  for (const r of plan.volumeReleases ?? [])
+    log.info(`would release claim ${r.claim}`, { action: 'volume', claim: r.claim, volume: r.volume, dryRun: true });
   for (const u of plan.unschedulable)
     log.debug(`unschedulable ${u.pod}`, {
       action: 'unschedulable',

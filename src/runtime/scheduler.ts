@@ -22,7 +22,16 @@ import {
   type LeaseApi,
 } from '../cluster/index.js';
 import { planCycle } from '../core/index.js';
-import { convertNamespace, convertNode, convertPdb, convertPod } from '../snapshot/convert.js';
+import {
+  convertClaim,
+  convertCsiNode,
+  convertNamespace,
+  convertNode,
+  convertPdb,
+  convertPersistentVolume,
+  convertPod,
+  convertStorageClass,
+} from '../snapshot/convert.js';
 import type { SchedulerConfig } from './config.js';
 import { Feedback } from './feedback.js';
 import { GangGuard } from './gang-guard.js';
@@ -51,7 +60,7 @@ export interface StartOptions {
 }
 
 export interface RunningScheduler {
-  /** All three listeners have listed at least once. */
+  /** Every listener has listed at least once. */
   readonly synced: () => boolean;
   /** Passes completed so far. */
   readonly passes: () => number;
@@ -94,7 +103,11 @@ export async function startScheduler(options: StartOptions): Promise<RunningSche
   const pods = new Listener(informers.pods, listenerOptions('pods'));
   const pdbs = new Listener(informers.pdbs, listenerOptions('pdbs'));
   const namespaces = new Listener(informers.namespaces, listenerOptions('namespaces'));
-  const listeners = [nodes, pods, pdbs, namespaces] as const;
+  const claims = new Listener(informers.claims, listenerOptions('persistentvolumeclaims'));
+  const volumes = new Listener(informers.volumes, listenerOptions('persistentvolumes'));
+  const storageClasses = new Listener(informers.storageClasses, listenerOptions('storageclasses'));
+  const csiNodes = new Listener(informers.csiNodes, listenerOptions('csinodes'));
+  const listeners = [nodes, pods, pdbs, namespaces, claims, volumes, storageClasses, csiNodes] as const;
   const synced = (): boolean => listeners.every((l) => l.synced);
 
   const store = new SchedulerStore(
@@ -103,12 +116,25 @@ export async function startScheduler(options: StartOptions): Promise<RunningSche
       pods: () => pods.list(),
       pdbs: () => pdbs.list(),
       namespaces: () => namespaces.list(),
+      claims: () => claims.list(),
+      volumes: () => volumes.list(),
+      storageClasses: () => storageClasses.list(),
+      csiNodes: () => csiNodes.list(),
     },
     {
       schedulerName: config.schedulerName,
       namespaces: config.namespaces,
       assumeTtlMs: config.assumeTtlMs,
-      converters: { pod: convertPod, node: convertNode, pdb: convertPdb, namespace: convertNamespace },
+      converters: {
+        pod: convertPod,
+        node: convertNode,
+        pdb: convertPdb,
+        namespace: convertNamespace,
+        claim: convertClaim,
+        volume: convertPersistentVolume,
+        storageClass: convertStorageClass,
+        csiNode: convertCsiNode,
+      },
       warn: (message, fields) => log.warn(message, fields),
     },
   );

@@ -27,6 +27,12 @@ const CLUSTER_PERMISSIONS: Record<string, readonly string[]> = {
   createNamespacedPodEviction: ['/pods/eviction create'],
   patchNamespacedPodStatus: ['/pods/status patch'],
   createNamespacedEvent: ['events.k8s.io/events create'],
+  listPersistentVolumeClaimForAllNamespaces: ['/persistentvolumeclaims list', '/persistentvolumeclaims watch'],
+  listPersistentVolume: ['/persistentvolumes list', '/persistentvolumes watch'],
+  listStorageClass: ['storage.k8s.io/storageclasses list', 'storage.k8s.io/storageclasses watch'],
+  listCSINode: ['storage.k8s.io/csinodes list', 'storage.k8s.io/csinodes watch'],
+  patchNamespacedPersistentVolumeClaim: ['/persistentvolumeclaims patch'],
+  patchPersistentVolume: ['/persistentvolumes patch'],
 };
 const NAMESPACE_PERMISSIONS: Record<string, readonly string[]> = {
   readNamespacedLease: ['coordination.k8s.io/leases get'],
@@ -51,7 +57,8 @@ function callsInSrcCluster(): Set<string> {
   const calls = new Set<string>();
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))) {
     const text = readFileSync(`${dir}/${file}`, 'utf8');
-    for (const m of text.matchAll(/\b(?:core|events|policy|coordination|api)\s*\.\s*(\w+)\s*\(/g)) calls.add(m[1]!);
+    for (const m of text.matchAll(/\b(?:core|events|policy|storage|coordination|api)\s*\.\s*(\w+)\s*\(/g))
+      calls.add(m[1]!);
   }
   return calls;
 }
