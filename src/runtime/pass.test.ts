@@ -1,6 +1,7 @@
 import type { AssumedKind, PassInput, PodInfo } from '../cluster/index.js';
 import { node, pod } from '../core/testing.js';
 import type { Plan, Pod } from '../core/index.js';
+import { claim } from '../core/volumes/testing.js';
 import { defaultConfig } from './config.js';
 import { FakeApi } from './fake-api.js';
 import { Feedback } from './feedback.js';
@@ -94,5 +95,35 @@ describe('runPass', () => {
     await runPass(d, signal, 0);
     const nominations = api.calls.filter((c) => c.op === 'nominate');
     expect(nominations).toEqual([{ op: 'nominate', pod: 'default/dropped', detail: '' }]);
+  });
+
+  it('writes the volume choice of a pod already nominated to its node, and no nomination', async () => {
+    const kept = pod('kept', { nominatedNodeName: 'n1' });
+    const input = passInput([kept]);
+    const withClaims: PassInput = { ...input, snapshot: { ...input.snapshot, claims: [claim('data')] } };
+    const plan: Plan = {
+      ...empty,
+      nominations: [{ pod: 'default/kept', node: 'n1' }],
+      volumeChoices: [{ pod: 'default/kept', node: 'n1', claims: [{ claim: 'default/data', volume: '' }] }],
+    };
+    const { d, api, assumed } = deps(withClaims, plan);
+    const summary = await runPass(d, signal, 0);
+    expect(api.calls.map((c) => `${c.op} ${c.pod}`)).toEqual(['annotateClaim default/data']);
+    expect(assumed).toEqual(['claim:default/data']);
+    expect(summary.report?.volumes.map((v) => v.result)).toEqual(['done']);
+  });
+
+  it('writes no volume choice or release in dry-run mode', async () => {
+    const input = passInput([pod('a')]);
+    const withClaims: PassInput = { ...input, snapshot: { ...input.snapshot, claims: [claim('data'), claim('old')] } };
+    const plan: Plan = {
+      ...empty,
+      nominations: [{ pod: 'default/a', node: 'n1' }],
+      volumeChoices: [{ pod: 'default/a', node: 'n1', claims: [{ claim: 'default/data', volume: '' }] }],
+      volumeReleases: [{ claim: 'default/old', volume: '' }],
+    };
+    const { d, api } = deps(withClaims, plan, { dryRun: true });
+    await runPass(d, signal, 0);
+    expect(api.calls).toEqual([]);
   });
 });
