@@ -20,6 +20,12 @@ afterEach(async () => {
   for (const remove of clusterScoped.splice(0)) await remove().catch(ignoreGone);
 });
 
+/** Deletes a cluster-scoped volume after the test (the client is captured: `h` is cleared first). */
+function deleteVolume(harness: Harness, name: string): () => Promise<unknown> {
+  const core = harness.core;
+  return () => core.deletePersistentVolume({ name });
+}
+
 const claimVolume = (claimName: string): k8s.V1Volume[] => [{ name: 'data', persistentVolumeClaim: { claimName } }];
 
 async function storageClass(h: Harness, name: string, provisioner: string): Promise<string> {
@@ -81,7 +87,7 @@ describe('volumes and claims', () => {
         },
       },
     });
-    clusterScoped.push(() => h?.core.deletePersistentVolume({ name: pvName }) ?? Promise.resolve());
+    clusterScoped.push(deleteVolume(h, pvName));
     await claim(h, 'data', cls);
     await h.start();
     await h.createPod('app', { cpu: '500m', volumes: claimVolume('data') });
@@ -111,7 +117,7 @@ describe('volumes and claims', () => {
     expect(h.nodes).toContain(selected);
     const c = await waitClaimBound(h, 'data');
     const pv = c.spec?.volumeName ?? '';
-    clusterScoped.push(() => h?.core.deletePersistentVolume({ name: pv }) ?? Promise.resolve());
+    clusterScoped.push(deleteVolume(h, pv));
     const bound = await h.waitBound(['app'], 60_000);
     expect(bound.get('app')).toBe(selected);
   });
@@ -135,7 +141,7 @@ describe('volumes and claims', () => {
     await claim(h, 'later', cls);
     const c = await waitClaimBound(h, 'later');
     const pv = c.spec?.volumeName ?? '';
-    clusterScoped.push(() => h?.core.deletePersistentVolume({ name: pv }) ?? Promise.resolve());
+    clusterScoped.push(deleteVolume(h, pv));
     await h.waitBound(['app'], 60_000);
   });
 });
