@@ -55,6 +55,21 @@ function integerText(text: string): number | undefined {
   return /^\s*\d+\s*$/.test(text) ? Number(text) : undefined;
 }
 
+/** A positive duration, from "5m" and the like on a flag or a number of milliseconds in a file. */
+function durationSetting(name: string, doc: string, defaultMs: number): PlanSetting<number> {
+  return {
+    name,
+    flag: kebab(name),
+    placeholder: 'DURATION',
+    doc,
+    default: defaultMs,
+    defaultText: `${defaultMs}ms`,
+    expected: 'a positive duration such as 500ms, 5s, 2m or a number of milliseconds',
+    fromText: parseDuration,
+    accept: (value) => (typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : undefined),
+  };
+}
+
 const SCORINGS: readonly Scoring[] = ['MostAllocated', 'LeastAllocated'];
 
 export const PLAN_SETTINGS: PlanSettings = {
@@ -125,28 +140,16 @@ export const PLAN_SETTINGS: PlanSettings = {
     fromText: (text) => text,
     accept: (value) => (typeof value === 'string' && isDnsSubdomain(value) ? value : undefined),
   },
-  nominationTimeoutMs: {
-    name: 'nominationTimeout',
-    flag: kebab('nominationTimeout'),
-    placeholder: 'DURATION',
-    doc: 'A nomination whose victims are still there after this long is dropped and planned afresh.',
-    default: DEFAULT_PLAN_CONFIG.nominationTimeoutMs,
-    defaultText: `${DEFAULT_PLAN_CONFIG.nominationTimeoutMs}ms`,
-    expected: 'a positive duration such as 500ms, 5s, 2m or a number of milliseconds',
-    fromText: parseDuration,
-    accept: (value) => (typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : undefined),
-  },
-  volumeBindTimeoutMs: {
-    name: 'volumeBindTimeout',
-    flag: kebab('volumeBindTimeout'),
-    placeholder: 'DURATION',
-    doc: 'A volume choice (selected node or pre-bound volume) whose claim is still unbound after this long is undone and planned afresh.',
-    default: DEFAULT_PLAN_CONFIG.volumeBindTimeoutMs,
-    defaultText: `${DEFAULT_PLAN_CONFIG.volumeBindTimeoutMs}ms`,
-    expected: 'a positive duration such as 500ms, 5s, 2m or a number of milliseconds',
-    fromText: parseDuration,
-    accept: (value) => (typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : undefined),
-  },
+  nominationTimeoutMs: durationSetting(
+    'nominationTimeout',
+    'A nomination whose victims are still there after this long is dropped and planned afresh.',
+    DEFAULT_PLAN_CONFIG.nominationTimeoutMs,
+  ),
+  volumeBindTimeoutMs: durationSetting(
+    'volumeBindTimeout',
+    'A volume choice (selected node or pre-bound volume) whose claim is still unbound after this long is undone and planned afresh.',
+    DEFAULT_PLAN_CONFIG.volumeBindTimeoutMs,
+  ),
 };
 
 /** The table's fields, in the order usage texts list them (a test checks none is missing). */

@@ -4,9 +4,9 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, jest, test } from '@jest/globals';
-import * as k8s from '@kubernetes/client-node';
+import type * as k8s from '@kubernetes/client-node';
 import { LOCAL_KUBECONFIG } from '../support/cluster.js';
-import { Harness, GROUP, MIN_AVAILABLE, type TestPodOptions } from '../support/scheduler-harness.js';
+import { Harness, GROUP, MIN_AVAILABLE } from '../support/scheduler-harness.js';
 import { waitFor } from '../support/wait.js';
 
 jest.setTimeout(180_000);
@@ -26,24 +26,6 @@ const ONE_PER_NODE: k8s.V1Affinity = {
   },
 };
 
-async function createJob(h: Harness, name: string, parallelism: number, pod: TestPodOptions): Promise<void> {
-  await h.kc.makeApiClient(k8s.BatchV1Api).createNamespacedJob({
-    namespace: h.namespace,
-    body: {
-      metadata: { name },
-      spec: {
-        parallelism,
-        completions: parallelism,
-        backoffLimit: 0,
-        template: {
-          metadata: { labels: { job: name } },
-          spec: { ...h.podSpec(pod), restartPolicy: 'Never' },
-        },
-      },
-    },
-  });
-}
-
 async function boundByJob(h: Harness, job: string): Promise<string[]> {
   const pods = (await h.core.listNamespacedPod({ namespace: h.namespace, labelSelector: `job=${job}` })).items;
   return pods.map((p) => p.spec?.nodeName ?? '').filter((n) => n !== '');
@@ -56,7 +38,7 @@ describe('inter-pod anti-affinity and topology spread', () => {
     await h.start();
     // kwok completes a Job's pods as soon as they run, so all three are placed in one pass
     // and keep apart only because pods placed earlier in the pass count.
-    await createJob(h, 'workers', 3, { cpu: '500m', affinity: ONE_PER_NODE });
+    await h.createJob('workers', 3, { cpu: '500m', affinity: ONE_PER_NODE });
     const nodes = await waitFor(
       async () => {
         const bound = await boundByJob(h!, 'workers');
@@ -79,13 +61,7 @@ describe('inter-pod anti-affinity and topology spread', () => {
     expect(new Set(servers.map((n) => placed.get(n)))).toEqual(new Set(h.nodes));
 
     await h.createPod('extra', { cpu: '500m', labels: { job: 'workers' }, affinity: ONE_PER_NODE });
-    const condition = await waitFor(
-      async () => {
-        const c = await h!.scheduledCondition('extra');
-        return c?.status === 'False' ? c : undefined;
-      },
-      { timeoutMs: 30_000, what: 'PodScheduled=False on pod extra' },
-    );
+    const condition = await h.waitUnschedulable('extra', 30_000);
     expect(condition.reason).toBe('Unschedulable');
     // Other tests' nodes may be in the cluster: they fail this pod's node selector.
     expect(condition.message).toMatch(/^0\/\d+ nodes are available: /);

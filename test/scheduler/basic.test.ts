@@ -51,13 +51,7 @@ describe('basic scheduling', () => {
     await h.createPod('good');
     await h.waitBound(['good']);
 
-    const condition = await waitFor(
-      async () => {
-        const c = await h!.scheduledCondition('bad');
-        return c?.status === 'False' ? c : undefined;
-      },
-      { timeoutMs: 15_000, what: 'PodScheduled=False on pod bad' },
-    );
+    const condition = await h.waitUnschedulable('bad', 15_000);
     expect(condition.reason).toBe('Unschedulable');
     expect(condition.message).toContain(MIN_AVAILABLE);
     const failed = await waitFor(async () => (await h!.events('bad')).find((e) => e.reason === 'FailedScheduling'), {

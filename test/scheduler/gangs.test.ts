@@ -2,8 +2,8 @@
 // Jobs whose pod template carries the gang annotations, priority decides between a
 // single pod and a gang (it blocks a lower gang; a higher gang preempts it).
 import { afterEach, describe, expect, jest, test } from '@jest/globals';
-import * as k8s from '@kubernetes/client-node';
-import { Harness, GROUP, MIN_AVAILABLE, type TestPodOptions } from '../support/scheduler-harness.js';
+import type * as k8s from '@kubernetes/client-node';
+import { Harness, GROUP, MIN_AVAILABLE } from '../support/scheduler-harness.js';
 import { waitFor } from '../support/wait.js';
 
 jest.setTimeout(180_000);
@@ -13,27 +13,6 @@ afterEach(async () => {
   await h?.cleanup();
   h = undefined;
 });
-
-async function createJob(h: Harness, name: string, parallelism: number, pod: TestPodOptions): Promise<void> {
-  await h.kc.makeApiClient(k8s.BatchV1Api).createNamespacedJob({
-    namespace: h.namespace,
-    body: {
-      metadata: { name },
-      spec: {
-        parallelism,
-        completions: parallelism,
-        backoffLimit: 0,
-        template: {
-          metadata: {
-            ...(pod.annotations === undefined ? {} : { annotations: pod.annotations }),
-            labels: { job: name },
-          },
-          spec: { ...h.podSpec(pod), restartPolicy: 'Never' },
-        },
-      },
-    },
-  });
-}
 
 async function jobPods(h: Harness, job: string): Promise<k8s.V1Pod[]> {
   return (await h.core.listNamespacedPod({ namespace: h.namespace, labelSelector: `job=${job}` })).items.filter(
@@ -88,7 +67,7 @@ describe('gangs', () => {
 
     await h.createPod('pod-highpri', { priorityClassName: high });
     await h.waitBound(['pod-highpri']);
-    await createJob(h, 'job-two-lowpri', 2, {
+    await h.createJob('job-two-lowpri', 2, {
       priorityClassName: low,
       annotations: { [GROUP]: 'job-two-lowpri', [MIN_AVAILABLE]: '2' },
     });
@@ -122,7 +101,7 @@ describe('gangs', () => {
 
     await h.createPod('pod-lowpri', { priorityClassName: low, grace: 2 });
     await h.waitBound(['pod-lowpri']);
-    await createJob(h, 'job-two-highpri', 2, {
+    await h.createJob('job-two-highpri', 2, {
       priorityClassName: high,
       annotations: { [GROUP]: 'job-two-highpri', [MIN_AVAILABLE]: '2' },
     });

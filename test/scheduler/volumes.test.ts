@@ -128,13 +128,7 @@ describe('volumes and claims', () => {
     const cls = await storageClass(h, 'hostpath', 'kubernetes.io/host-path');
     await h.start();
     await h.createPod('app', { cpu: '500m', volumes: claimVolume('later') });
-    const condition = await waitFor(
-      async () => {
-        const cond = await h!.scheduledCondition('app');
-        return cond?.status === 'False' ? cond : undefined;
-      },
-      { timeoutMs: 30_000, what: 'PodScheduled=False on pod app' },
-    );
+    const condition = await h.waitUnschedulable('app', 30_000);
     expect(condition.reason).toBe('Unschedulable');
     expect(condition.message).toMatch(/^0\/\d+ nodes are available: persistentvolumeclaim "later" not found\./);
 

@@ -199,6 +199,39 @@ export class Harness {
     return list.items;
   }
 
+  /** Waits until the pod carries PodScheduled=False and returns that condition. */
+  async waitUnschedulable(pod: string, timeoutMs = 30_000): Promise<k8s.V1PodCondition> {
+    return waitFor(
+      async () => {
+        const c = await this.scheduledCondition(pod);
+        return c?.status === 'False' ? c : undefined;
+      },
+      { timeoutMs, what: `PodScheduled=False on pod ${pod}` },
+    );
+  }
+
+  /** A Job of `parallelism` pods made from this harness's pod spec, its pods labelled job=<name>. */
+  async createJob(name: string, parallelism: number, pod: TestPodOptions): Promise<void> {
+    await this.kc.makeApiClient(k8s.BatchV1Api).createNamespacedJob({
+      namespace: this.namespace,
+      body: {
+        metadata: { name },
+        spec: {
+          parallelism,
+          completions: parallelism,
+          backoffLimit: 0,
+          template: {
+            metadata: {
+              ...(pod.annotations === undefined ? {} : { annotations: pod.annotations }),
+              labels: { job: name },
+            },
+            spec: { ...this.podSpec(pod), restartPolicy: 'Never' },
+          },
+        },
+      },
+    });
+  }
+
   async scheduledCondition(pod: string): Promise<k8s.V1PodCondition | undefined> {
     return (await this.pod(pod))?.status?.conditions?.find((c) => c.type === 'PodScheduled');
   }
