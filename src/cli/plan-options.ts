@@ -46,7 +46,7 @@ function usage(): string {
   return `usage: custom-scheduler plan [options] FILE...
 
 Plans one scheduling pass over a snapshot, as written by
-  kubectl get nodes,pods,pdb -A -o json
+  kubectl get nodes,pods,pdb,namespaces,pvc,pv,storageclass,csinode -A -o json
 FILE may be a List, any object with "items", or one object; - reads stdin.
 Durations: 500ms, 5s, 2m, or milliseconds.
 
