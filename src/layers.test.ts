@@ -156,6 +156,20 @@ describe('the layers of src/', () => {
   });
 });
 
+describe('main.ts', () => {
+  it('loads the runtime (and the client library) only for run, so plan starts without them', () => {
+    const source = ts.createSourceFile(
+      'main.ts',
+      readFileSync(join(srcDir, 'main.ts'), 'utf8'),
+      ts.ScriptTarget.Latest,
+    );
+    const staticImports = source.statements
+      .filter(ts.isImportDeclaration)
+      .map((d) => (ts.isStringLiteral(d.moduleSpecifier) ? d.moduleSpecifier.text : ''));
+    expect(staticImports).toEqual(['./cli/plan-command.js']);
+  });
+});
+
 describe('the layer check itself', () => {
   it('finds every form of import', () => {
     const text = [
