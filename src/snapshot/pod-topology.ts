@@ -13,7 +13,7 @@ import {
   type SpreadConstraint,
   type WeightedPodAffinityTerm,
 } from '../core/model.js';
-import { FieldError, integer, list, object, optionalObject, string, strings } from './fields.js';
+import { FieldError, frozenList, integer, list, object, optionalObject, string, strings } from './fields.js';
 import { labelSelector } from './selectors.js';
 
 type Labels = Readonly<Record<string, string>>;
@@ -66,7 +66,7 @@ function affinityTerm(value: unknown, path: string, namespace: string, labels: L
 function requiredTerms(rules: unknown, path: string, namespace: string, labels: Labels): readonly PodAffinityTerm[] {
   const at = `${path}.requiredDuringSchedulingIgnoredDuringExecution`;
   const raw = object(rules, path)['requiredDuringSchedulingIgnoredDuringExecution'];
-  return Object.freeze(list(raw, at).map((t, i) => affinityTerm(t, `${at}[${i}]`, namespace, labels)));
+  return frozenList(list(raw, at).map((t, i) => affinityTerm(t, `${at}[${i}]`, namespace, labels)));
 }
 
 function preferredTerms(
@@ -77,7 +77,7 @@ function preferredTerms(
 ): readonly WeightedPodAffinityTerm[] {
   const at = `${path}.preferredDuringSchedulingIgnoredDuringExecution`;
   const raw = object(rules, path)['preferredDuringSchedulingIgnoredDuringExecution'];
-  return Object.freeze(
+  return frozenList(
     list(raw, at).map((entry, i) => {
       const fields = object(entry, `${at}[${i}]`);
       const weight = integer(fields['weight'], `${at}[${i}].weight`, 0);
@@ -116,7 +116,7 @@ function policy(value: unknown, path: string, fallback: NodeInclusionPolicy): No
 /** spec.topologySpreadConstraints with kube-scheduler's defaults. */
 export function spreadConstraints(spec: unknown, labels: Labels): readonly SpreadConstraint[] {
   const path = 'spec.topologySpreadConstraints';
-  return Object.freeze(
+  return frozenList(
     list(object(spec, 'spec')['topologySpreadConstraints'], path).map((entry, i) => {
       const at = `${path}[${i}]`;
       const fields = object(entry, at);

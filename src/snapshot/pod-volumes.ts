@@ -2,7 +2,7 @@
 // (persistentVolumeClaim, or a generic ephemeral volume's `<pod>-<volume>` claim) and
 // inline CSI volumes (they count against the node's attach limit).
 import type { PodVolume } from '../core/model.js';
-import { FieldError, list, object, optionalObject, string } from './fields.js';
+import { FieldError, frozenList, list, object, optionalObject, string } from './fields.js';
 
 export function podVolumes(spec: unknown, podName: string): readonly PodVolume[] {
   const path = 'spec.volumes';
@@ -27,5 +27,5 @@ export function podVolumes(spec: unknown, podName: string): readonly PodVolume[]
       volumes.push(Object.freeze({ kind: 'csi', name, driver: string(csi['driver'], `${at}.csi.driver`) }));
     }
   });
-  return Object.freeze(volumes);
+  return frozenList(volumes);
 }

@@ -4,6 +4,7 @@ import type { HostPort, Pod, PodPhase } from '../core/model.js';
 import type { Result } from '../core/result.js';
 import {
   FieldError,
+  frozenList,
   identify,
   integer,
   list,
@@ -90,5 +91,5 @@ function hostPorts(spec: Plain): readonly HostPort[] {
       });
     });
   }
-  return Object.freeze(ports);
+  return frozenList(ports);
 }

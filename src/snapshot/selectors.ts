@@ -10,7 +10,18 @@ import type {
   TaintEffect,
   Toleration,
 } from '../core/model.js';
-import { FieldError, integer, list, object, oneOf, optionalObject, string, stringMap, strings } from './fields.js';
+import {
+  FieldError,
+  frozenList,
+  integer,
+  list,
+  object,
+  oneOf,
+  optionalObject,
+  string,
+  stringMap,
+  strings,
+} from './fields.js';
 
 const NODE_OPERATORS: readonly SelectorOperator[] = ['In', 'NotIn', 'Exists', 'DoesNotExist', 'Gt', 'Lt'];
 const LABEL_OPERATORS: readonly SelectorOperator[] = ['In', 'NotIn', 'Exists', 'DoesNotExist'];
@@ -21,7 +32,7 @@ function requirements(
   path: string,
   operators: readonly SelectorOperator[],
 ): readonly SelectorRequirement[] {
-  return Object.freeze(
+  return frozenList(
     list(value, path).map((entry, i) => {
       const at = `${path}[${i}]`;
       const fields = object(entry, at);
@@ -50,7 +61,7 @@ export function nodeSelector(value: unknown, path: string): readonly NodeSelecto
   const selector = optionalObject(value, path);
   if (selector === undefined) return undefined;
   const terms = `${path}.nodeSelectorTerms`;
-  return Object.freeze(list(selector['nodeSelectorTerms'], terms).map((t, i) => nodeSelectorTerm(t, `${terms}[${i}]`)));
+  return frozenList(list(selector['nodeSelectorTerms'], terms).map((t, i) => nodeSelectorTerm(t, `${terms}[${i}]`)));
 }
 
 /** Required node affinity terms, or undefined when the pod has no required affinity. */
@@ -61,7 +72,7 @@ export function requiredAffinity(nodeAffinity: unknown, path: string): readonly 
 
 export function preferredAffinity(nodeAffinity: unknown, path: string): readonly PreferredTerm[] {
   const at = `${path}.preferredDuringSchedulingIgnoredDuringExecution`;
-  return Object.freeze(
+  return frozenList(
     list(object(nodeAffinity, path)['preferredDuringSchedulingIgnoredDuringExecution'], at).map((entry, i) => {
       const fields = object(entry, `${at}[${i}]`);
       return Object.freeze({
@@ -94,7 +105,7 @@ function tolerationEffect(value: unknown, path: string): TaintEffect | '' {
 }
 
 export function tolerations(value: unknown, path: string): readonly Toleration[] {
-  return Object.freeze(
+  return frozenList(
     list(value, path).map((entry, i) => {
       const at = `${path}[${i}]`;
       const fields = object(entry, at);
@@ -113,7 +124,7 @@ export function tolerations(value: unknown, path: string): readonly Toleration[]
 }
 
 export function taints(value: unknown, path: string): readonly Taint[] {
-  return Object.freeze(
+  return frozenList(
     list(value, path).map((entry, i) => {
       const at = `${path}[${i}]`;
       const fields = object(entry, at);
