@@ -18,6 +18,8 @@ export interface ClaimChoice {
 export class VolumeIndex {
   readonly claims = new Map<string, Claim>();
   readonly volumes = new Map<string, PersistentVolume>();
+  /** Volumes by storage class name, so a claim looks only at volumes of its class. */
+  private readonly byClass = new Map<string, PersistentVolume[]>();
   readonly classes = new Map<string, StorageClass>();
   readonly csiNodes = new Map<string, CsiNode>();
   /** Volumes pre-bound to a claim (claimRef) while the claim is not bound yet, by claim key. */
@@ -38,6 +40,9 @@ export class VolumeIndex {
     for (const c of snapshot.claims ?? []) this.claims.set(c.key, c);
     for (const v of snapshot.volumes ?? []) {
       this.volumes.set(v.name, v);
+      const sameClass = this.byClass.get(v.storageClassName);
+      if (sameClass === undefined) this.byClass.set(v.storageClassName, [v]);
+      else sameClass.push(v);
       const ref = v.claimRef;
       if (ref === undefined) continue;
       const claim = this.claims.get(`${ref.namespace}/${ref.name}`);
@@ -93,6 +98,11 @@ export class VolumeIndex {
     const node = claim.annotations[SELECTED_NODE];
     if (node !== undefined && node !== '') return { node, volume: '', made: false };
     return undefined;
+  }
+
+  /** Volumes of one storage class ('' = volumes without a class). */
+  volumesOfClass(storageClassName: string): readonly PersistentVolume[] {
+    return this.byClass.get(storageClassName) ?? [];
   }
 
   /** Whether a volume may be chosen for a claim: free, or already pre-bound to it. */

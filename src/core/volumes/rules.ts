@@ -124,7 +124,7 @@ export function prepareVolumes(index: VolumeIndex, f: PodFacts): VolumeRules | u
     const picks: Array<[Claim, string]> = [];
     for (const c of pending) {
       let best: PersistentVolume | undefined;
-      for (const v of index.volumes.values()) {
+      for (const v of index.volumesOfClass(c.storageClassName)) {
         if (taken.has(v.name) || !index.isFree(v, c) || !fits(v, c) || !nodeAllows(v, node)) continue;
         if (best === undefined || v.capacity < best.capacity || (v.capacity === best.capacity && v.name < best.name)) {
           best = v;
