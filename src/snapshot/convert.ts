@@ -48,69 +48,90 @@ function lookalike(item: Plain): string | undefined {
 }
 
 /**
- * Converts the items of a List. Kinds other than Pod, Node, PodDisruptionBudget,
- * Namespace, PersistentVolumeClaim, PersistentVolume, StorageClass and CSINode are
- * ignored; the snapshot carries namespaces and the storage kinds only when the input
- * lists some. An item without a kind is an error (kubectl always writes one), as is a
- * second object with the same identity. Items that fail are left out of the snapshot.
+ * Converts the items of one or more Lists into one snapshot. Kinds other than Pod, Node,
+ * PodDisruptionBudget, Namespace, PersistentVolumeClaim, PersistentVolume, StorageClass
+ * and CSINode are ignored; the snapshot carries namespaces and the storage kinds only
+ * when the input lists some. An item without a kind is an error (kubectl always writes
+ * one), as is a second object with the same identity, in the same List or an earlier
+ * one. Items that fail are left out of the snapshot.
  */
+export class SnapshotBuilder {
+  private readonly nodes: Node[] = [];
+  private readonly pods: Pod[] = [];
+  private readonly pdbs: PodDisruptionBudget[] = [];
+  private readonly namespaces: Namespace[] = [];
+  private readonly claims: Claim[] = [];
+  private readonly volumes: PersistentVolume[] = [];
+  private readonly storageClasses: StorageClass[] = [];
+  private readonly csiNodes: CsiNode[] = [];
+  private readonly seen = new Set<string>();
+
+  /** Adds a List's items; returns one error line per item that could not be added. */
+  add(items: readonly unknown[]): string[] {
+    const errors: string[] = [];
+    const keep = <T>(result: Result<T>, identity: (value: T) => string, into: T[]): void => {
+      if (!result.ok) {
+        errors.push(result.error);
+        return;
+      }
+      const id = identity(result.value);
+      if (this.seen.has(id)) errors.push(`${id}: appears twice`);
+      else {
+        this.seen.add(id);
+        into.push(result.value);
+      }
+    };
+
+    items.forEach((item, i) => {
+      if (!isPlain(item)) {
+        errors.push(`items[${i}]: expected an object`);
+        return;
+      }
+      const kind = item['kind'];
+      if (kind === 'Pod') keep(convertPod(item), (p) => `pod ${p.key}`, this.pods);
+      else if (kind === 'Node') keep(convertNode(item), (n) => `node ${n.name}`, this.nodes);
+      else if (kind === 'Namespace') keep(convertNamespace(item), (n) => `namespace ${n.name}`, this.namespaces);
+      else if (kind === 'PodDisruptionBudget') {
+        keep(convertPdb(item), (b) => `poddisruptionbudget ${b.namespace}/${b.name}`, this.pdbs);
+      } else if (kind === 'PersistentVolumeClaim')
+        keep(convertClaim(item), (c) => `persistentvolumeclaim ${c.key}`, this.claims);
+      else if (kind === 'PersistentVolume')
+        keep(convertPersistentVolume(item), (v) => `persistentvolume ${v.name}`, this.volumes);
+      else if (kind === 'StorageClass')
+        keep(convertStorageClass(item), (c) => `storageclass ${c.name}`, this.storageClasses);
+      else if (kind === 'CSINode') keep(convertCsiNode(item), (n) => `csinode ${n.name}`, this.csiNodes);
+      else if (typeof kind !== 'string' || kind === '') {
+        const like = lookalike(item);
+        errors.push(`items[${i}]: missing kind${like === undefined ? '' : ` (looks like a ${like})`}`);
+      }
+    });
+    return errors;
+  }
+
+  snapshot(): Snapshot {
+    const known = <T>(items: readonly T[]): readonly T[] | undefined =>
+      items.length > 0 ? Object.freeze([...items]) : undefined;
+    const namespaces = known(this.namespaces);
+    const claims = known(this.claims);
+    const volumes = known(this.volumes);
+    const storageClasses = known(this.storageClasses);
+    const csiNodes = known(this.csiNodes);
+    return Object.freeze({
+      nodes: Object.freeze([...this.nodes]),
+      pods: Object.freeze([...this.pods]),
+      pdbs: Object.freeze([...this.pdbs]),
+      ...(namespaces === undefined ? {} : { namespaces }),
+      ...(claims === undefined ? {} : { claims }),
+      ...(volumes === undefined ? {} : { volumes }),
+      ...(storageClasses === undefined ? {} : { storageClasses }),
+      ...(csiNodes === undefined ? {} : { csiNodes }),
+    });
+  }
+}
+
+/** Converts the items of one List (see SnapshotBuilder). */
 export function snapshotFromItems(items: readonly unknown[]): { snapshot: Snapshot; errors: string[] } {
-  const nodes: Node[] = [];
-  const pods: Pod[] = [];
-  const pdbs: PodDisruptionBudget[] = [];
-  const namespaces: Namespace[] = [];
-  const claims: Claim[] = [];
-  const volumes: PersistentVolume[] = [];
-  const storageClasses: StorageClass[] = [];
-  const csiNodes: CsiNode[] = [];
-  const errors: string[] = [];
-  const seen = new Set<string>();
-
-  const keep = <T>(result: Result<T>, identity: (value: T) => string, into: T[]): void => {
-    if (!result.ok) {
-      errors.push(result.error);
-      return;
-    }
-    const id = identity(result.value);
-    if (seen.has(id)) errors.push(`${id}: appears twice`);
-    else {
-      seen.add(id);
-      into.push(result.value);
-    }
-  };
-
-  items.forEach((item, i) => {
-    if (!isPlain(item)) {
-      errors.push(`items[${i}]: expected an object`);
-      return;
-    }
-    const kind = item['kind'];
-    if (kind === 'Pod') keep(convertPod(item), (p) => `pod ${p.key}`, pods);
-    else if (kind === 'Node') keep(convertNode(item), (n) => `node ${n.name}`, nodes);
-    else if (kind === 'Namespace') keep(convertNamespace(item), (n) => `namespace ${n.name}`, namespaces);
-    else if (kind === 'PodDisruptionBudget') {
-      keep(convertPdb(item), (b) => `poddisruptionbudget ${b.namespace}/${b.name}`, pdbs);
-    } else if (kind === 'PersistentVolumeClaim')
-      keep(convertClaim(item), (c) => `persistentvolumeclaim ${c.key}`, claims);
-    else if (kind === 'PersistentVolume')
-      keep(convertPersistentVolume(item), (v) => `persistentvolume ${v.name}`, volumes);
-    else if (kind === 'StorageClass') keep(convertStorageClass(item), (c) => `storageclass ${c.name}`, storageClasses);
-    else if (kind === 'CSINode') keep(convertCsiNode(item), (n) => `csinode ${n.name}`, csiNodes);
-    else if (typeof kind !== 'string' || kind === '') {
-      const like = lookalike(item);
-      errors.push(`items[${i}]: missing kind${like === undefined ? '' : ` (looks like a ${like})`}`);
-    }
-  });
-
-  const snapshot: Snapshot = {
-    nodes: Object.freeze(nodes),
-    pods: Object.freeze(pods),
-    pdbs: Object.freeze(pdbs),
-    ...(namespaces.length > 0 ? { namespaces: Object.freeze(namespaces) } : {}),
-    ...(claims.length > 0 ? { claims: Object.freeze(claims) } : {}),
-    ...(volumes.length > 0 ? { volumes: Object.freeze(volumes) } : {}),
-    ...(storageClasses.length > 0 ? { storageClasses: Object.freeze(storageClasses) } : {}),
-    ...(csiNodes.length > 0 ? { csiNodes: Object.freeze(csiNodes) } : {}),
-  };
-  return { snapshot: Object.freeze(snapshot), errors };
+  const builder = new SnapshotBuilder();
+  const errors = builder.add(items);
+  return { snapshot: builder.snapshot(), errors };
 }
