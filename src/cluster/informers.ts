@@ -1,5 +1,6 @@
 // The client-node informers the scheduler needs, created stopped: the
-// listeners start them (and restart them) explicitly.
+// listeners start them (and restart them) explicitly. Each lists in pages and keeps
+// its objects trimmed (trim.ts), from the list and from every watch event.
 import {
   CoreV1Api,
   ListWatch,
@@ -7,6 +8,7 @@ import {
   StorageV1Api,
   Watch,
   type KubeConfig,
+  type KubernetesObject,
   type V1CSINode,
   type V1Namespace,
   type V1Node,
@@ -17,6 +19,9 @@ import {
   type V1StorageClass,
 } from '@kubernetes/client-node';
 import type { InformerLike } from './listeners.js';
+import { DEFAULT_PAGING, listInPages, type PageFetcher, type PagingOptions } from './paged-list.js';
+import { trimObject } from './trim.js';
+import { TrimmingWatch } from './trimming-watch.js';
 
 export interface ClusterInformers {
   readonly nodes: InformerLike<V1Node>;
@@ -39,33 +44,33 @@ export function kubeInformers(kc: KubeConfig): ClusterInformers {
   // Every pod, from every scheduler: a node's usage counts every pod bound to it,
   // whoever placed it, and Succeeded gang members count toward their quorum.
   return {
-    nodes: new ListWatch<V1Node>('/api/v1/nodes', watch, () => core.listNode(), false),
-    pods: new ListWatch<V1Pod>('/api/v1/pods', watch, () => core.listPodForAllNamespaces(), false),
-    pdbs: new ListWatch<V1PodDisruptionBudget>(
-      '/apis/policy/v1/poddisruptionbudgets',
-      watch,
-      () => policy.listPodDisruptionBudgetForAllNamespaces(),
-      false,
+    nodes: trimmedInformer<V1Node>('/api/v1/nodes', watch, (page) => core.listNode(page)),
+    pods: trimmedInformer<V1Pod>('/api/v1/pods', watch, (page) => core.listPodForAllNamespaces(page)),
+    pdbs: trimmedInformer<V1PodDisruptionBudget>('/apis/policy/v1/poddisruptionbudgets', watch, (page) =>
+      policy.listPodDisruptionBudgetForAllNamespaces(page),
     ),
-    namespaces: new ListWatch<V1Namespace>('/api/v1/namespaces', watch, () => core.listNamespace(), false),
-    claims: new ListWatch<V1PersistentVolumeClaim>(
-      '/api/v1/persistentvolumeclaims',
-      watch,
-      () => core.listPersistentVolumeClaimForAllNamespaces(),
-      false,
+    namespaces: trimmedInformer<V1Namespace>('/api/v1/namespaces', watch, (page) => core.listNamespace(page)),
+    claims: trimmedInformer<V1PersistentVolumeClaim>('/api/v1/persistentvolumeclaims', watch, (page) =>
+      core.listPersistentVolumeClaimForAllNamespaces(page),
     ),
-    volumes: new ListWatch<V1PersistentVolume>(
-      '/api/v1/persistentvolumes',
-      watch,
-      () => core.listPersistentVolume(),
-      false,
+    volumes: trimmedInformer<V1PersistentVolume>('/api/v1/persistentvolumes', watch, (page) =>
+      core.listPersistentVolume(page),
     ),
-    storageClasses: new ListWatch<V1StorageClass>(
-      '/apis/storage.k8s.io/v1/storageclasses',
-      watch,
-      () => storage.listStorageClass(),
-      false,
+    storageClasses: trimmedInformer<V1StorageClass>('/apis/storage.k8s.io/v1/storageclasses', watch, (page) =>
+      storage.listStorageClass(page),
     ),
-    csiNodes: new ListWatch<V1CSINode>('/apis/storage.k8s.io/v1/csinodes', watch, () => storage.listCSINode(), false),
+    csiNodes: trimmedInformer<V1CSINode>('/apis/storage.k8s.io/v1/csinodes', watch, (page) =>
+      storage.listCSINode(page),
+    ),
   };
+}
+
+/** A stopped ListWatch of `path` that lists in pages and keeps every object trimmed. */
+export function trimmedInformer<T extends KubernetesObject>(
+  path: string,
+  watch: Watch,
+  fetchPage: PageFetcher<T>,
+  paging: PagingOptions = DEFAULT_PAGING,
+): ListWatch<T> {
+  return new ListWatch<T>(path, new TrimmingWatch(watch), () => listInPages(fetchPage, trimObject, paging), false);
 }
