@@ -12,13 +12,14 @@ export PATH := $(if $(NODE_BIN),$(NODE_BIN):,)$(ROOT)/.local/bin:$(PATH)
 JEST := NODE_OPTIONS=--experimental-vm-modules npx jest
 KUBECONFIG_LOCAL := $(ROOT)/.local/cluster/kubeconfig
 
-.PHONY: help deps build typecheck lint format unit-test integration-test test bench plan-example
+.PHONY: help deps build typecheck lint format unit-test integration-test test bench plan-example bench-race race-smoke race-report
 
 help:
 	@echo "make test           type check, lint, unit tests, then integration tests on a local control plane"
 	@echo "make unit-test      type check, lint, format check and unit tests (no cluster)"
 	@echo "make lint           ESLint and the Prettier check (make format rewrites the files)"
 	@echo "make bench          planner benchmark (see README)"
+	@echo "make bench-race     race custom-scheduler against kube-scheduler on the local control plane (BENCHMARKS.md)"
 	@echo "make cluster-up     start the local control plane (etcd, kube-apiserver, controllers, kwok)"
 	@echo "make cluster-down   stop it and remove its data"
 	@echo "make demo           watch the scheduler on the local control plane (KEEP=1 leaves it up)"
@@ -59,10 +60,26 @@ integration-test: build
 	  fi; \
 	  $(MAKE) --no-print-directory cluster-down; exit $$status
 
-test: unit-test integration-test
+test: unit-test integration-test race-smoke
 
 bench: deps
 	npm run bench:plan
+
+# The race against kube-scheduler (BENCHMARKS.md). It takes any local control plane down and starts
+# fresh ones as it goes; the full race takes about an hour here. RACE_ARGS picks part of it, e.g.
+# RACE_ARGS="--workloads basic,gangs" or RACE_ARGS="--scale 1000/30000".
+bench-race: build tools
+	node dist/bench/race/race-command.js $(RACE_ARGS)
+	node dist/bench/race/report-command.js
+
+# BENCHMARKS.md and its charts again from the committed results (bench/race/results.json).
+race-report: build
+	node dist/bench/race/report-command.js
+
+# The race harness on a tiny cluster (every workload, every contender, about three minutes):
+# fails when any run does not finish. Part of `make test`.
+race-smoke: build tools
+	node dist/bench/race/race-command.js --smoke
 
 # --- local control plane (scripts/cluster) ---
 .PHONY: tools cluster-up cluster-down

@@ -40,7 +40,7 @@ const RULES: Readonly<Record<Layer, Rule>> = {
   runtime: { layers: ['runtime', 'cluster', 'snapshot', 'core'], packages: true, kubernetesClient: false },
   cli: { layers: ['cli', 'snapshot', 'core'], packages: false, kubernetesClient: false },
   main: { layers: ['cli', 'runtime'], packages: false, kubernetesClient: false },
-  bench: { layers: ['core', 'snapshot', 'cluster', 'runtime', 'cli'], packages: true, kubernetesClient: true },
+  bench: { layers: ['bench', 'core', 'snapshot', 'cluster', 'runtime', 'cli'], packages: true, kubernetesClient: true },
 };
 
 const KUBERNETES_CLIENT = '@kubernetes/client-node';

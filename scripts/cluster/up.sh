@@ -63,6 +63,14 @@ write_kubeconfig "$kubeconfig" admin
 for c in controller-manager scheduler kwok; do write_kubeconfig "$cluster/$c.kubeconfig" "$c"; done
 
 # --- processes ---
+apiserver_gates=() controller_gates=()
+case "$GENERIC_WORKLOAD" in
+  true)
+    apiserver_gates=(--feature-gates GenericWorkload=true --runtime-config scheduling.k8s.io/v1beta1=true)
+    controller_gates=(--feature-gates GenericWorkload=true) ;;
+  false) ;;
+  *) die "GENERIC_WORKLOAD must be true or false, not '$GENERIC_WORKLOAD'" ;;
+esac
 start() { # NAME PORT ARGS...
   local name=$1 port=$2 pid owner; shift 2
   if pid="$(pid_of "$name")"; then echo "$name is already running (pid $pid)"; return; fi
@@ -93,7 +101,8 @@ start kube-apiserver "$APISERVER_PORT" --etcd-servers "http://127.0.0.1:$ETCD_CL
   --tls-cert-file "$pki/apiserver.crt" --tls-private-key-file "$pki/apiserver.key" --client-ca-file "$pki/ca.crt" \
   --authorization-mode Node,RBAC --service-cluster-ip-range 10.96.0.0/16 --endpoint-reconciler-type none \
   --service-account-issuer https://kubernetes.default.svc.cluster.local \
-  --service-account-key-file "$pki/sa.pub" --service-account-signing-key-file "$pki/sa.key" --profiling=false
+  --service-account-key-file "$pki/sa.pub" --service-account-signing-key-file "$pki/sa.key" --profiling=false \
+  "${apiserver_gates[@]}"
 wait_ready kube-apiserver 90 admin_curl "https://127.0.0.1:$APISERVER_PORT/readyz"
 
 # --enable-hostpath-provisioner: a provisioner (kubernetes.io/host-path) that needs no cloud and no
@@ -105,7 +114,7 @@ start kube-controller-manager "$CONTROLLER_MANAGER_PORT" --kubeconfig "$cluster/
   --service-account-private-key-file "$pki/sa.key" --root-ca-file "$pki/ca.crt" --use-service-account-credentials \
   --cluster-signing-cert-file "$pki/ca.crt" --cluster-signing-key-file "$pki/ca.key" \
   --service-cluster-ip-range 10.96.0.0/16 --leader-elect=false --profiling=false \
-  --enable-hostpath-provisioner
+  --enable-hostpath-provisioner "${controller_gates[@]}"
 wait_ready kube-controller-manager 60 curl -fsSk "https://127.0.0.1:$CONTROLLER_MANAGER_PORT/healthz"
 
 # kwok's own stages from its pinned module (nodes become Ready and keep their lease, pods become
