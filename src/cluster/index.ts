@@ -9,7 +9,7 @@ export {
 } from './api.js';
 export { classifyError, type ClassifiedError, type ErrorClass } from './errors.js';
 export { kubeInformers, type ClusterInformers } from './informers.js';
-export { defaultKubeConfig, type KubeConfig } from './kubeconfig.js';
+export { defaultKubeConfig, PooledKubeConfig, type KubeConfig } from './kubeconfig.js';
 export { kubeLeaseApi, type LeaseApi, type LeaseLocation, type LeaseRecord, type StoredLease } from './lease-api.js';
 export { LeaseElector, timingsProblem, type ElectorLogLevel, type ElectorOptions, type LeaseTimings } from './lease.js';
 export { Listener, type InformerLike, type ListenerOptions } from './listeners.js';

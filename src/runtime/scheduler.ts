@@ -10,6 +10,7 @@ import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   defaultKubeConfig,
+  PooledKubeConfig,
   kubeClusterApi,
   kubeInformers,
   kubeLeaseApi,
@@ -83,7 +84,7 @@ export interface RunningScheduler {
 export async function startScheduler(options: StartOptions): Promise<RunningScheduler> {
   const { config, logger: log } = options;
   const now = options.now ?? Date.now;
-  const kc = options.kubeConfig ?? defaultKubeConfig();
+  const kc = PooledKubeConfig.from(options.kubeConfig ?? defaultKubeConfig());
   const podOrHost = process.env['POD_NAME'] ?? hostname();
   const identity = config.leaderElection ? replicaIdentity(podOrHost, options.random ?? Math.random) : podOrHost;
   const api = options.api ?? kubeClusterApi(kc, { retry: config.retry, reportingInstance: identity });
