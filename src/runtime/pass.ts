@@ -43,6 +43,7 @@ export async function runPass(deps: PassDeps, signal: AbortSignal, now: number):
     annotationPrefix: deps.planConfig.annotationPrefix,
   };
   let input = deps.store.snapshot(now);
+  const snapshotMs = Date.now() - passStart;
 
   const stranded = deps.gangGuard.check(input.snapshot, now);
   if (stranded.length > 0 && !deps.dryRun) {
@@ -63,7 +64,9 @@ export async function runPass(deps: PassDeps, signal: AbortSignal, now: number):
   const plan = deps.plan(input.snapshot, deps.planConfig, now);
   const planMs = Date.now() - started;
   const pods = new Map<string, Pod>(input.snapshot.pods.map((p) => [p.key, p]));
-  deps.log.debug('planned', {
+  const decided = plan.bindings.length + plan.evictions.length + plan.nominations.length > 0;
+  deps.log.log(decided ? 'info' : 'debug', 'planned', {
+    snapshotMs,
     planMs,
     bindings: plan.bindings.length,
     evictions: plan.evictions.length,
@@ -102,6 +105,7 @@ export async function runPass(deps: PassDeps, signal: AbortSignal, now: number):
     report.bindings.length + report.evictions.length + report.nominations.length + report.volumes.length > 0;
   // A summary per pass that did something (debug when idle), for throughput and stalls.
   deps.log.log(acted ? 'info' : 'debug', 'pass done', {
+    snapshotMs,
     planMs,
     passMs: Date.now() - passStart,
     bound: count(report.bindings),
