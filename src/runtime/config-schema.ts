@@ -111,7 +111,7 @@ export const SCHEMA: SettingsSchema = {
   bindConcurrency: setting(
     'bindConcurrency',
     'positive',
-    16,
+    64,
     'API calls (evictions, binds, nominations) in flight at once.',
   ),
   retryAttempts: setting(

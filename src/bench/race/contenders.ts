@@ -43,7 +43,16 @@ function command(contender: Contender, o: ContenderOptions): { readonly file: st
     case 'custom-scheduler':
       return {
         file: process.execPath,
-        args: [`${o.root}/dist/main.js`, 'run', '--http-port', String(o.port), '--log-format', 'json'],
+        args: [
+          // e.g. RACE_CUSTOM_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it in the race
+          ...(process.env['RACE_CUSTOM_NODE_ARGS'] ?? '').split(' ').filter((a) => a !== ''),
+          `${o.root}/dist/main.js`,
+          'run',
+          '--http-port',
+          String(o.port),
+          '--log-format',
+          'json',
+        ],
       };
     case 'floor-binder':
       return {
