@@ -6,6 +6,7 @@ const T0 = Date.UTC(2026, 0, 1);
 function loopOn(clock: FakeClock, options: Pick<LoopOptions, 'pass'> & Partial<LoopOptions>): PassLoop {
   return new PassLoop({
     intervalMs: 10,
+    minGapMs: 2,
     passTimeoutMs: 1_000,
     stopGraceMs: 1_000,
     now: clock.now,
@@ -130,5 +131,68 @@ describe('PassLoop', () => {
     expect([stopped, signalled?.aborted]).toEqual([true, true]);
     expect(signalled?.reason).toEqual(new Error('scheduler stopping'));
     expect(clock.pending).toBe(0);
+  });
+  it('wake() starts the next pass after the minimum gap instead of the interval', async () => {
+    const clock = new FakeClock(T0);
+    const starts: number[] = [];
+    const loop = loopOn(clock, {
+      intervalMs: 100,
+      minGapMs: 20,
+      pass: () => {
+        starts.push(clock.now() - T0);
+        return Promise.resolve();
+      },
+    });
+    loop.start();
+    await clock.advance(5);
+    loop.wake(); // 5 ms after the first pass started: the gap holds it until 20
+    await clock.advance(14);
+    expect(starts).toEqual([0]);
+    await clock.advance(1);
+    expect(starts).toEqual([0, 20]);
+    await clock.advance(99); // not woken again: back to the interval
+    expect(starts).toEqual([0, 20]);
+    await clock.advance(1);
+    expect(starts).toEqual([0, 20, 120]);
+    await loop.stop();
+  });
+
+  it('a wake() during a pass runs the next one right after it, once the gap has passed', async () => {
+    const clock = new FakeClock(T0);
+    const starts: number[] = [];
+    let first = true;
+    const loop = loopOn(clock, {
+      intervalMs: 100,
+      minGapMs: 20,
+      pass: async (signal) => {
+        starts.push(clock.now() - T0);
+        if (first) {
+          first = false;
+          loop.wake();
+          await clock.sleep(30, signal);
+        }
+      },
+    });
+    loop.start();
+    await clock.advance(30);
+    expect(starts).toEqual([0, 30]);
+    await clock.advance(99);
+    expect(starts).toEqual([0, 30]);
+    await clock.advance(1);
+    expect(starts).toEqual([0, 30, 130]);
+    await loop.stop();
+  });
+
+  it('stop() ends a woken wait at once', async () => {
+    const clock = new FakeClock(T0);
+    const loop = loopOn(clock, { intervalMs: 100, minGapMs: 50, pass: () => Promise.resolve() });
+    loop.start();
+    await clock.advance(1);
+    loop.wake();
+    let stopped = false;
+    const stopping = loop.stop().then(() => (stopped = true));
+    await settle();
+    expect(stopped).toBe(true);
+    await stopping;
   });
 });

@@ -1,10 +1,13 @@
 // The core loop: one pass every `intervalMs`, measured start to start. Passes never
 // overlap (the next waits for the previous), and each pass gets a deadline signal
-// after which its API calls are abandoned. Time is read here and handed to the pass;
+// after which its API calls are abandoned. `wake()` brings the next pass forward (no sooner
+// than `minGapMs` after the last one started), for events a pass is waiting on. Time is read here and handed to the pass;
 // the clock and the timers are injected, as for the listeners and the elector.
 
 export interface LoopOptions {
   readonly intervalMs: number;
+  /** The shortest time between the starts of two passes when woken early. */
+  readonly minGapMs: number;
   readonly passTimeoutMs: number;
   /** On stop, a running pass may finish for this long before its calls are abandoned. */
   readonly stopGraceMs: number;
@@ -23,6 +26,9 @@ export class PassLoop {
   private readonly halt = new AbortController();
   private lastPassEnd: number | undefined;
   private passCount = 0;
+  /** Aborted by wake(): ends the wait between passes early. */
+  private nap = new AbortController();
+  private woken = false;
 
   constructor(private readonly options: LoopOptions) {}
 
@@ -34,6 +40,12 @@ export class PassLoop {
   /** When the last pass ended (ms since the epoch), for /healthz; undefined before the first. */
   get lastPassEndedAt(): number | undefined {
     return this.lastPassEnd;
+  }
+
+  /** The next pass starts as soon as the minimum gap allows, instead of at the interval. */
+  wake(): void {
+    this.woken = true;
+    this.nap.abort();
   }
 
   start(): void {
@@ -59,7 +71,7 @@ export class PassLoop {
   }
 
   private async run(): Promise<void> {
-    const { now, intervalMs, passTimeoutMs } = this.options;
+    const { now, passTimeoutMs } = this.options;
     while (!this.stopping) {
       const started = now();
       const controller = new AbortController();
@@ -76,14 +88,26 @@ export class PassLoop {
         this.passCount += 1;
         this.lastPassEnd = now();
       }
-      await this.wait(Math.max(0, intervalMs - (now() - started)));
+      await this.waitAfter(started);
     }
   }
 
-  /** Until the next pass is due, or stop() is called. */
-  private async wait(ms: number): Promise<void> {
+  /** Until the next pass is due (at the interval, or after the minimum gap once woken), or stop(). */
+  private async waitAfter(started: number): Promise<void> {
+    const { now, intervalMs, minGapMs } = this.options;
     if (this.stopping) return;
-    await this.options.sleep(ms, this.halt.signal).catch(() => undefined);
+    if (!this.woken) {
+      this.nap = new AbortController();
+      const nap = this.nap;
+      const stop = (): void => nap.abort();
+      this.halt.signal.addEventListener('abort', stop, { once: true });
+      await this.options.sleep(Math.max(0, intervalMs - (now() - started)), nap.signal).catch(() => undefined);
+      this.halt.signal.removeEventListener('abort', stop);
+    }
+    if (this.stopping || !this.woken) return;
+    this.woken = false;
+    const gap = minGapMs - (now() - started);
+    if (gap > 0) await this.options.sleep(gap, this.halt.signal).catch(() => undefined);
   }
 
   /** Calls `fire` after `ms` unless `cancel` aborts first. */

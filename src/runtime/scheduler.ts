@@ -81,6 +81,9 @@ export interface RunningScheduler {
   stop(): Promise<void>;
 }
 
+/** The shortest time between two passes brought forward by victims going away. */
+const WOKEN_PASS_GAP_MS = 500;
+
 export async function startScheduler(options: StartOptions): Promise<RunningScheduler> {
   const { config, logger: log } = options;
   const now = options.now ?? Date.now;
@@ -152,8 +155,12 @@ export async function startScheduler(options: StartOptions): Promise<RunningSche
     concurrency: config.bindConcurrency,
     dryRun: config.dryRun,
   };
+  // Pods nominated in the last pass wait for their victims to go: each deletion seen brings the
+  // next pass forward (at most one every WOKEN_PASS_GAP_MS), so they bind without waiting out the interval.
+  let waitingForVictims = false;
   const loop = new PassLoop({
     intervalMs: config.intervalMs,
+    minGapMs: Math.min(config.intervalMs, WOKEN_PASS_GAP_MS),
     passTimeoutMs: config.passTimeoutMs,
     stopGraceMs: Math.min(10_000, config.passTimeoutMs),
     now,
@@ -161,10 +168,14 @@ export async function startScheduler(options: StartOptions): Promise<RunningSche
     pass: async (signal, at) => {
       const started = performance.now();
       const summary = await runPass(deps, signal, at);
+      waitingForVictims = (summary.plan?.nominations.length ?? 0) > 0;
       recordPass(metrics, summary, (performance.now() - started) / 1000, config.annotationPrefix);
     },
     onError: (err) =>
       log.error('pass failed', { error: err instanceof Error ? (err.stack ?? err.message) : String(err) }),
+  });
+  informers.pods.on('delete', () => {
+    if (waitingForVictims) loop.wake();
   });
 
   let stopping = false;
