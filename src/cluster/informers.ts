@@ -20,8 +20,9 @@ import {
 } from '@kubernetes/client-node';
 import type { InformerLike } from './listeners.js';
 import { DEFAULT_PAGING, listInPages, type PageFetcher, type PagingOptions } from './paged-list.js';
+import { pruneNode, prunePod } from './prune.js';
 import { trimObject } from './trim.js';
-import { TrimmingWatch } from './trimming-watch.js';
+import { TrimmingWatch, type Keep } from './trimming-watch.js';
 
 export interface ClusterInformers {
   readonly nodes: InformerLike<V1Node>;
@@ -44,8 +45,14 @@ export function kubeInformers(kc: KubeConfig): ClusterInformers {
   // Every pod, from every scheduler: a node's usage counts every pod bound to it,
   // whoever placed it, and Succeeded gang members count toward their quorum.
   return {
-    nodes: trimmedInformer<V1Node>('/api/v1/nodes', watch, (page) => core.listNode(page)),
-    pods: trimmedInformer<V1Pod>('/api/v1/pods', watch, (page) => core.listPodForAllNamespaces(page)),
+    nodes: trimmedInformer<V1Node>('/api/v1/nodes', watch, (page) => core.listNode(page), DEFAULT_PAGING, pruneNode),
+    pods: trimmedInformer<V1Pod>(
+      '/api/v1/pods',
+      watch,
+      (page) => core.listPodForAllNamespaces(page),
+      DEFAULT_PAGING,
+      prunePod,
+    ),
     pdbs: trimmedInformer<V1PodDisruptionBudget>('/apis/policy/v1/poddisruptionbudgets', watch, (page) =>
       policy.listPodDisruptionBudgetForAllNamespaces(page),
     ),
@@ -65,12 +72,17 @@ export function kubeInformers(kc: KubeConfig): ClusterInformers {
   };
 }
 
-/** A stopped ListWatch of `path` that lists in pages and keeps every object trimmed. */
+/**
+ * A stopped ListWatch of `path` that lists in pages and keeps every object trimmed, and
+ * pruned by `keep` (prune.ts) for the kinds that have many objects.
+ */
 export function trimmedInformer<T extends KubernetesObject>(
   path: string,
   watch: Watch,
   fetchPage: PageFetcher<T>,
   paging: PagingOptions = DEFAULT_PAGING,
+  keep: Keep = (obj) => obj,
 ): ListWatch<T> {
-  return new ListWatch<T>(path, new TrimmingWatch(watch), () => listInPages(fetchPage, trimObject, paging), false);
+  const kept = (obj: T): T => keep(trimObject(obj));
+  return new ListWatch<T>(path, new TrimmingWatch(watch, keep), () => listInPages(fetchPage, kept, paging), false);
 }

@@ -8,8 +8,15 @@ import { isTrimmable, trimObject } from './trim.js';
 type QueryParams = Record<string, string | number | boolean | undefined>;
 type EventCallback = (phase: string, apiObj: unknown, watchObj?: unknown) => void;
 
+/** Drops more of an object after the trim; returns an object of the same kind. */
+export type Keep = <U>(obj: U) => U;
+
 export class TrimmingWatch extends Watch {
-  constructor(private readonly inner: Watch) {
+  /** `keep`: what else to drop from an object after the trim (default: nothing). */
+  constructor(
+    private readonly inner: Watch,
+    private readonly keep: Keep = (obj) => obj,
+  ) {
     super(inner.config);
   }
 
@@ -22,7 +29,7 @@ export class TrimmingWatch extends Watch {
     // The event passed along holds the trimmed object too: ListWatch reads only the
     // object, but nothing downstream should reach the untrimmed one.
     const trimmed: EventCallback = (phase, apiObj) => {
-      const object = isTrimmable(apiObj) ? trimObject(apiObj) : apiObj;
+      const object = isTrimmable(apiObj) ? this.keep(trimObject(apiObj)) : apiObj;
       callback(phase, object, { type: phase, object });
     };
     return this.inner.watch(path, queryParams, trimmed, done);

@@ -64,17 +64,26 @@ export async function createNodes(api: RaceApi, count: number, shape: NodeShape)
   return names;
 }
 
-/** Waits until kwok has made every race node Ready. */
+/**
+ * Waits until kwok has made every race node Ready and the node controller has lifted its
+ * not-ready taint: a scheduler started earlier would find part of the cluster closed.
+ */
 export async function waitNodesReady(api: RaceApi, count: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const list = await api.ok('GET', `/api/v1/nodes?labelSelector=${encodeURIComponent(`${RACE_LABEL}=true`)}`);
     const items = isRecord(list) && Array.isArray(list['items']) ? list['items'] : [];
-    const ready = items.filter((node) => conditionTrue(node, 'Ready')).length;
+    const ready = items.filter((node) => conditionTrue(node, 'Ready') && !tainted(node)).length;
     if (ready >= count) return;
     if (Date.now() > deadline) throw new Error(`only ${ready} of ${count} nodes Ready after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 500));
   }
+}
+
+function tainted(node: unknown): boolean {
+  const spec = isRecord(node) ? node['spec'] : undefined;
+  const taints = isRecord(spec) && Array.isArray(spec['taints']) ? spec['taints'] : [];
+  return taints.some((t) => isRecord(t) && typeof t['key'] === 'string' && t['key'].startsWith('node.kubernetes.io/'));
 }
 
 function conditionTrue(object: unknown, type: string): boolean {
