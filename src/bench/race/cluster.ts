@@ -65,25 +65,36 @@ export async function createNodes(api: RaceApi, count: number, shape: NodeShape)
 }
 
 /**
- * Waits until kwok has made every race node Ready and the node controller has lifted its
- * not-ready taint: a scheduler started earlier would find part of the cluster closed.
+ * Waits until kwok has made every race node Ready, then lifts the not-ready taint that node
+ * admission puts on new nodes: the node controller lifts it too, but a few nodes a second,
+ * and a scheduler started before that would find part of the cluster closed.
  */
 export async function waitNodesReady(api: RaceApi, count: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const list = await api.ok('GET', `/api/v1/nodes?labelSelector=${encodeURIComponent(`${RACE_LABEL}=true`)}`);
     const items = isRecord(list) && Array.isArray(list['items']) ? list['items'] : [];
-    const ready = items.filter((node) => conditionTrue(node, 'Ready') && !tainted(node)).length;
-    if (ready >= count) return;
-    if (Date.now() > deadline) throw new Error(`only ${ready} of ${count} nodes Ready after ${timeoutMs} ms`);
+    const ready = items.filter((node) => conditionTrue(node, 'Ready'));
+    if (ready.length >= count) {
+      const tainted = ready.flatMap((node) => (isTainted(node) ? [nodeName(node)] : []));
+      await eachLimit(tainted, 32, (name) => api.ok('PATCH', `/api/v1/nodes/${name}`, { spec: { taints: null } }));
+      return;
+    }
+    if (Date.now() > deadline) throw new Error(`only ${ready.length} of ${count} nodes Ready after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 500));
   }
 }
 
-function tainted(node: unknown): boolean {
+function nodeName(node: unknown): string {
+  const metadata = isRecord(node) ? node['metadata'] : undefined;
+  return isRecord(metadata) && typeof metadata['name'] === 'string' ? metadata['name'] : '';
+}
+
+/** The race's nodes carry no taints of their own: any is the node controller's. */
+function isTainted(node: unknown): boolean {
   const spec = isRecord(node) ? node['spec'] : undefined;
   const taints = isRecord(spec) && Array.isArray(spec['taints']) ? spec['taints'] : [];
-  return taints.some((t) => isRecord(t) && typeof t['key'] === 'string' && t['key'].startsWith('node.kubernetes.io/'));
+  return taints.length > 0;
 }
 
 function conditionTrue(object: unknown, type: string): boolean {
