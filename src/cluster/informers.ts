@@ -2,10 +2,7 @@
 // listeners start them (and restart them) explicitly. Each lists in pages and keeps
 // its objects trimmed (trim.ts), from the list and from every watch event.
 import {
-  CoreV1Api,
   ListWatch,
-  PolicyV1Api,
-  StorageV1Api,
   Watch,
   type KubeConfig,
   type KubernetesObject,
@@ -21,6 +18,7 @@ import {
 import type { InformerLike } from './listeners.js';
 import { DEFAULT_PAGING, listInPages, type PageFetcher, type PagingOptions } from './paged-list.js';
 import { pruneNode, prunePod } from './prune.js';
+import { rawPageFetcher } from './raw-list.js';
 import { trimObject } from './trim.js';
 import { TrimmingWatch, type Keep } from './trimming-watch.js';
 
@@ -38,37 +36,20 @@ export interface ClusterInformers {
 }
 
 export function kubeInformers(kc: KubeConfig): ClusterInformers {
-  const core = kc.makeApiClient(CoreV1Api);
-  const policy = kc.makeApiClient(PolicyV1Api);
-  const storage = kc.makeApiClient(StorageV1Api);
   const watch = new Watch(kc);
+  const informer = <T extends KubernetesObject>(path: string, keep?: Keep): ListWatch<T> =>
+    trimmedInformer<T>(path, watch, rawPageFetcher<T>(kc, path), DEFAULT_PAGING, keep);
   // Every pod, from every scheduler: a node's usage counts every pod bound to it,
   // whoever placed it, and Succeeded gang members count toward their quorum.
   return {
-    nodes: trimmedInformer<V1Node>('/api/v1/nodes', watch, (page) => core.listNode(page), DEFAULT_PAGING, pruneNode),
-    pods: trimmedInformer<V1Pod>(
-      '/api/v1/pods',
-      watch,
-      (page) => core.listPodForAllNamespaces(page),
-      DEFAULT_PAGING,
-      prunePod,
-    ),
-    pdbs: trimmedInformer<V1PodDisruptionBudget>('/apis/policy/v1/poddisruptionbudgets', watch, (page) =>
-      policy.listPodDisruptionBudgetForAllNamespaces(page),
-    ),
-    namespaces: trimmedInformer<V1Namespace>('/api/v1/namespaces', watch, (page) => core.listNamespace(page)),
-    claims: trimmedInformer<V1PersistentVolumeClaim>('/api/v1/persistentvolumeclaims', watch, (page) =>
-      core.listPersistentVolumeClaimForAllNamespaces(page),
-    ),
-    volumes: trimmedInformer<V1PersistentVolume>('/api/v1/persistentvolumes', watch, (page) =>
-      core.listPersistentVolume(page),
-    ),
-    storageClasses: trimmedInformer<V1StorageClass>('/apis/storage.k8s.io/v1/storageclasses', watch, (page) =>
-      storage.listStorageClass(page),
-    ),
-    csiNodes: trimmedInformer<V1CSINode>('/apis/storage.k8s.io/v1/csinodes', watch, (page) =>
-      storage.listCSINode(page),
-    ),
+    nodes: informer<V1Node>('/api/v1/nodes', pruneNode),
+    pods: informer<V1Pod>('/api/v1/pods', prunePod),
+    pdbs: informer<V1PodDisruptionBudget>('/apis/policy/v1/poddisruptionbudgets'),
+    namespaces: informer<V1Namespace>('/api/v1/namespaces'),
+    claims: informer<V1PersistentVolumeClaim>('/api/v1/persistentvolumeclaims'),
+    volumes: informer<V1PersistentVolume>('/api/v1/persistentvolumes'),
+    storageClasses: informer<V1StorageClass>('/apis/storage.k8s.io/v1/storageclasses'),
+    csiNodes: informer<V1CSINode>('/apis/storage.k8s.io/v1/csinodes'),
   };
 }
 

@@ -158,6 +158,7 @@ export async function startScheduler(options: StartOptions): Promise<RunningSche
   // Pods nominated in the last pass wait for their victims to go: each deletion seen brings the
   // next pass forward (at most one every WOKEN_PASS_GAP_MS), so they bind without waiting out the interval.
   let waitingForVictims = false;
+  let deletionsSeen = 0;
   const loop = new PassLoop({
     intervalMs: config.intervalMs,
     minGapMs: Math.min(config.intervalMs, WOKEN_PASS_GAP_MS),
@@ -167,14 +168,18 @@ export async function startScheduler(options: StartOptions): Promise<RunningSche
     sleep: (ms, signal) => sleep(ms, undefined, { signal }),
     pass: async (signal, at) => {
       const started = performance.now();
+      const deletionsBefore = deletionsSeen;
       const summary = await runPass(deps, signal, at);
       waitingForVictims = (summary.plan?.nominations.length ?? 0) > 0;
+      // Victims may be gone before the pass that evicted them ends.
+      if (waitingForVictims && deletionsSeen !== deletionsBefore) loop.wake();
       recordPass(metrics, summary, (performance.now() - started) / 1000, config.annotationPrefix);
     },
     onError: (err) =>
       log.error('pass failed', { error: err instanceof Error ? (err.stack ?? err.message) : String(err) }),
   });
   informers.pods.on('delete', () => {
+    deletionsSeen += 1;
     if (waitingForVictims) loop.wake();
   });
 
