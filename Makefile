@@ -70,11 +70,12 @@ bench: deps
 # RACE_ARGS="--workloads basic,gangs" or RACE_ARGS="--scale 1000/30000".
 bench-race: build tools
 	node dist/bench/race/race-command.js $(RACE_ARGS)
-	node dist/bench/race/report-command.js
+	$(MAKE) --no-print-directory race-report
 
 # BENCHMARKS.md and its charts again from the committed results (bench/race/results.json).
 race-report: build
 	node dist/bench/race/report-command.js
+	npx prettier --log-level warn --write BENCHMARKS.md bench/race/results.json
 
 # The race harness on a tiny cluster (every workload, every contender, about three minutes):
 # fails when any run does not finish. Part of `make test`.

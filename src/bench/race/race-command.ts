@@ -165,9 +165,9 @@ class Race {
       await createPods(api, 'race-bound', boundPods(spec.boundPods, nodes), 64);
       boundWatch = await PodWatch.start(api, 'race-bound');
       const watch = boundWatch;
-      const deadline = Date.now() + 900_000;
+      const deadline = Date.now() + Math.max(600_000, spec.boundPods * 10);
       while (watch.count((p) => p.phase === 'Running') < spec.boundPods) {
-        if (Date.now() > deadline) throw new Error('kwok did not run the bound pods within 15 minutes');
+        if (Date.now() > deadline) throw new Error(`kwok did not run the ${spec.boundPods} bound pods in time`);
         await watch.changed(2_000);
       }
     }
@@ -281,9 +281,28 @@ class Race {
     return run;
   }
 
+  /** After a failed case: the next one starts on a fresh cluster. */
+  discardCluster(): void {
+    this.api?.close();
+    this.api = undefined;
+  }
+
   close(): void {
     this.api?.close();
   }
+}
+
+function notRun(spec: RaceCaseSpec, reason: string): RaceCase {
+  return {
+    workload: spec.workload,
+    label: spec.label,
+    nodes: spec.nodes,
+    pendingPods: spec.pendingPods,
+    boundPods: spec.boundPods,
+    setupMs: 0,
+    notes: `Not run: ${reason}`,
+    runs: [],
+  };
 }
 
 function machine(): Machine {
@@ -312,27 +331,43 @@ async function main(): Promise<void> {
   const startedAt = new Date().toISOString();
   const race = new Race(paths, SCHEMA.bindConcurrency.default, options.contenders);
   const results: RaceCase[] = [];
+  const pins = pinnedVersions(root);
+  const out = resolve(root, options.out);
+  // Written after every case, so a race cut short keeps what it measured.
+  const save = (): void => {
+    const output: RaceResults = {
+      command: `node dist/bench/race/race-command.js ${process.argv.slice(2).join(' ')}`.trim(),
+      startedAt,
+      finishedAt: new Date().toISOString(),
+      machine: machine(),
+      versions: { ...pins, customScheduler: gitDescribe(root) },
+      cases: results,
+    };
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileSync(out, `${JSON.stringify(output, null, 2)}\n`);
+  };
+  const failedCases: string[] = [];
   try {
     for (const workload of options.workloads)
-      for (const spec of cases(workload, options.smoke, options.scalePoints))
-        results.push(await race.runCase(spec, !options.smoke && (spec.workload === 'scale' || spec.nodes >= 1_000)));
+      for (const spec of cases(workload, options.smoke, options.scalePoints)) {
+        try {
+          results.push(await race.runCase(spec, !options.smoke && (spec.workload === 'scale' || spec.nodes >= 1_000)));
+        } catch (err) {
+          const reason = err instanceof Error ? err.message : String(err);
+          log(`${spec.workload} ${spec.label}: not run: ${reason}`);
+          failedCases.push(`${spec.label}: ${reason}`);
+          results.push(notRun(spec, reason));
+          race.discardCluster();
+        }
+        save();
+      }
   } finally {
     race.close();
     execFileSync(`${root}/scripts/cluster/down.sh`, { stdio: 'ignore' });
   }
-  const pins = pinnedVersions(root);
-  const output: RaceResults = {
-    command: `node dist/bench/race/race-command.js ${process.argv.slice(2).join(' ')}`.trim(),
-    startedAt,
-    finishedAt: new Date().toISOString(),
-    machine: machine(),
-    versions: { ...pins, customScheduler: gitDescribe(root) },
-    cases: results,
-  };
-  const out = resolve(root, options.out);
-  mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, `${JSON.stringify(output, null, 2)}\n`);
   log(`results in ${out}`);
+  if (options.smoke && failedCases.length > 0)
+    throw new Error(`smoke run: cases failed:\n  ${failedCases.join('\n  ')}`);
   const unfinished = results.flatMap((c) =>
     c.runs.filter((r) => !r.completed).map((r) => `${c.label}: ${r.contender}: ${r.failure ?? ''}`),
   );
