@@ -179,11 +179,7 @@ class Race {
     if (boundWatch !== undefined) await boundWatch.stop();
     await api.call('DELETE', `/api/v1/nodes?labelSelector=${encodeURIComponent(`${RACE_LABEL}=true`)}`);
     return {
-      workload: spec.workload,
-      label: spec.label,
-      nodes: spec.nodes,
-      pendingPods: spec.pendingPods,
-      boundPods: spec.boundPods,
+      ...caseFigures(spec),
       setupMs,
       ...(spec.notes === undefined ? {} : { notes: spec.notes }),
       ...(spec.minimumEvictions === undefined ? {} : { minimumEvictions: spec.minimumEvictions }),
@@ -292,13 +288,15 @@ class Race {
   }
 }
 
+/** What a case is, whether it ran or not. */
+function caseFigures(spec: RaceCaseSpec): Pick<RaceCase, 'workload' | 'label' | 'nodes' | 'pendingPods' | 'boundPods'> {
+  const { workload, label, nodes, pendingPods, boundPods } = spec;
+  return { workload, label, nodes, pendingPods, boundPods };
+}
+
 function notRun(spec: RaceCaseSpec, reason: string): RaceCase {
   return {
-    workload: spec.workload,
-    label: spec.label,
-    nodes: spec.nodes,
-    pendingPods: spec.pendingPods,
-    boundPods: spec.boundPods,
+    ...caseFigures(spec),
     setupMs: 0,
     notes: `Not run: ${reason}`,
     runs: [],

@@ -43,6 +43,17 @@ function schedulerName(contender: Contender): string {
   return contender === 'custom-scheduler' || contender === 'floor-binder' ? 'custom-scheduler' : 'default-scheduler';
 }
 
+/** Pending pods of 100m CPU for the run's contender. */
+function createSmallPods({ api, contender, namespace }: RunContext, count: number): Promise<void> {
+  return createPods(
+    api,
+    namespace,
+    Array.from({ length: count }, (_, i) =>
+      racePod({ name: `p-${i}`, schedulerName: schedulerName(contender), cpu: '100m' }),
+    ),
+  );
+}
+
 export function basicCase(pods: number, nodes: number, contenders: readonly Contender[]): RaceCaseSpec {
   return {
     workload: 'basic',
@@ -54,14 +65,7 @@ export function basicCase(pods: number, nodes: number, contenders: readonly Cont
     pendingPods: pods,
     boundPods: 0,
     deadlineMs: Math.max(120_000, pods * 120),
-    prepare: ({ api, contender, namespace }) =>
-      createPods(
-        api,
-        namespace,
-        Array.from({ length: pods }, (_, i) =>
-          racePod({ name: `p-${i}`, schedulerName: schedulerName(contender), cpu: '100m' }),
-        ),
-      ),
+    prepare: (ctx) => createSmallPods(ctx, pods),
     done: (pending) => pending.bound() >= pods,
   };
 }
@@ -261,14 +265,7 @@ export function scaleCase(
     pendingPods: pending,
     boundPods: bound,
     deadlineMs: 600_000,
-    prepare: ({ api, contender, namespace }) =>
-      createPods(
-        api,
-        namespace,
-        Array.from({ length: pending }, (_, i) =>
-          racePod({ name: `p-${i}`, schedulerName: schedulerName(contender), cpu: '100m' }),
-        ),
-      ),
+    prepare: (ctx) => createSmallPods(ctx, pending),
     done: (watch) => watch.bound() >= pending,
   };
 }
