@@ -15,7 +15,7 @@ KUBECONFIG_LOCAL := $(ROOT)/.local/cluster/kubeconfig
 .PHONY: help deps build typecheck lint format unit-test integration-test test bench plan-example bench-race race-smoke race-report
 
 help:
-	@echo "make test           type check, lint, unit tests, then integration tests on a local control plane"
+	@echo "make test           type check, lint, unit tests, then integration tests, workflows and a smoke race on a local control plane"
 	@echo "make unit-test      type check, lint, format check and unit tests (no cluster)"
 	@echo "make lint           ESLint and the Prettier check (make format rewrites the files)"
 	@echo "make bench          planner benchmark (see README)"

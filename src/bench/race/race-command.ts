@@ -165,7 +165,7 @@ class Race {
       await createPods(api, 'race-bound', boundPods(spec.boundPods, nodes), 64);
       boundWatch = await PodWatch.start(api, 'race-bound');
       const watch = boundWatch;
-      const deadline = Date.now() + Math.max(600_000, spec.boundPods * 10);
+      const deadline = Date.now() + Math.max(600_000, spec.boundPods * 25);
       while (watch.count((p) => p.phase === 'Running') < spec.boundPods) {
         if (Date.now() > deadline) throw new Error(`kwok did not run the ${spec.boundPods} bound pods in time`);
         await watch.changed(2_000);
