@@ -1,56 +1,75 @@
-import { gangAnnotations, gangQuorum, indexGangs, memberGangKey } from './gangs.js';
+import { indexGangs, podRoles } from './gangs.js';
+import { GANG_SOURCES } from './gang-sources.js';
 import type { Pod } from './model.js';
-import { pod } from './testing.js';
+import { pod, snap } from './testing.js';
 
-const names = gangAnnotations('custom-scheduling.k8s.io');
-const ours = (): boolean => true;
-const pending = (p: Pod): boolean => p.nodeName === '';
+const roles = podRoles('custom-scheduler');
+const index = (pods: Pod[]) => indexGangs(snap([], pods), GANG_SOURCES, roles);
 
-describe('memberGangKey', () => {
-  it('is namespace/group-name for a valid group name', () => {
-    expect(memberGangKey(pod('a', { namespace: 'team', group: 'train' }), names)).toBe('team/train');
+describe('gang membership of the custom annotations', () => {
+  it('puts a pod with a valid group name in the gang namespace/group-name', () => {
+    const { gangOf, gangs } = index([pod('a', { namespace: 'team', group: 'train' })]);
+    expect(gangOf.get('team/a')).toBe('team/train');
+    expect([...gangs.keys()]).toEqual(['team/train']);
   });
 
   it.each([
     ['', 'empty'],
     ['-train', 'not a label value'],
     ['x'.repeat(64), 'too long'],
-  ])('is undefined for the group name %j (%s), as the planner puts such a pod in no gang', (group) => {
-    const p = pod('a', { group });
-    expect(memberGangKey(p, names)).toBeUndefined();
-    const index = indexGangs([p], ours, pending, names);
-    expect([...index.gangs.keys()]).toEqual([]);
-    expect([...index.invalidPods.keys()]).toEqual(['default/a']);
+  ])('holds a pod with the group name %j (%s) on its own, in no gang', (group) => {
+    const { gangs, gangOf, heldPods } = index([pod('a', { group })]);
+    expect([...gangs.keys()]).toEqual([]);
+    expect(gangOf.size).toBe(0);
+    expect([...heldPods.keys()]).toEqual(['default/a']);
+    expect(heldPods.get('default/a')?.reason).toBe('InvalidAnnotation');
   });
 
-  it('is undefined without the group-name annotation', () => {
-    expect(memberGangKey(pod('a'), names)).toBeUndefined();
+  it('puts a pod without the group-name annotation in no gang', () => {
+    const { gangs, heldPods } = index([pod('a')]);
+    expect(gangs.size + heldPods.size).toBe(0);
+  });
+
+  it('leaves out pods of other schedulers', () => {
+    const { gangs } = index([pod('a', { group: 'g', schedulerName: 'default-scheduler' })]);
+    expect(gangs.size).toBe(0);
   });
 });
 
-describe('gangQuorum', () => {
+describe('the quorum of a custom gang', () => {
+  const quorum = (members: Pod[]) => index(members).gangs.get('default/g')?.quorum;
+
   it('is the largest valid min-available among the members', () => {
     const members = [
       pod('a', { group: 'g', minAvailable: '2' }),
       pod('b', { group: 'g', minAvailable: ' 3 ' }),
       pod('c', { group: 'g' }),
     ];
-    expect(gangQuorum(members, names)).toBe(3);
+    expect(quorum(members)).toBe(3);
   });
 
-  it('is every member when no member says, or only invalid values are given', () => {
+  it('is every member when no member says, or only invalid values are given (the gang is held then)', () => {
     const members = [
       pod('a', { group: 'g', minAvailable: '0' }),
       pod('b', { group: 'g', minAvailable: 'two' }),
       pod('c', { group: 'g' }),
     ];
-    expect(gangQuorum(members, names)).toBe(3);
+    expect(quorum(members)).toBe(3);
+    expect(index(members).gangs.get('default/g')?.held).toEqual({
+      reason: 'InvalidAnnotation',
+      message:
+        'gang default/g: pod a has invalid annotation custom-scheduling.k8s.io/min-available="0": must be a positive integer',
+    });
   });
 
-  it('is the quorum the planner uses', () => {
-    const members = [pod('a', { group: 'g', minAvailable: '2' }), pod('b', { group: 'g' }), pod('c', { group: 'g' })];
-    const gang = indexGangs(members, ours, pending, names).gangs.get('default/g');
-    expect(gang?.quorum).toBe(gangQuorum(members, names));
-    expect(gang?.quorum).toBe(2);
+  it('counts the living members only: failed and deleting pods are not members', () => {
+    const members = [
+      pod('a', { group: 'g' }),
+      pod('b', { group: 'g', phase: 'Failed' }),
+      pod('c', { group: 'g', deletionTime: 1 }),
+    ];
+    const { gangs, gangOf } = index(members);
+    expect(gangs.get('default/g')?.members.map((p) => p.name)).toEqual(['a']);
+    expect(gangOf.get('default/c')).toBe('default/g'); // still its gang's, for its priority as a victim
   });
 });

@@ -1,53 +1,18 @@
-// Gangs: pods of one namespace sharing the group-name annotation, placed all or
-// nothing. Invalid annotations fail closed: the pods are held with a reason that
-// names the annotation, and nothing else is affected.
+// Gangs: pods of one namespace that declare the same gang (see gang-membership.ts),
+// placed all or nothing. Invalid declarations fail closed: the pods are held with a
+// reason that names the field, and nothing else is affected.
 import { compareStrings } from './compare.js';
-import { labelValueProblem } from './labels.js';
-import type { Pod } from './model.js';
+import { GangResolver, type Hold, type Membership } from './gang-membership.js';
+import { sourceCheck } from './gang-sources.js';
+import type { GangSource, MinResources, Pod, PodGroup, Snapshot } from './model.js';
+import type { PlanConfig } from './plan-types.js';
 
-export interface GangAnnotations {
-  readonly groupName: string;
-  readonly minAvailable: string;
-}
-
-export function gangAnnotations(prefix: string): GangAnnotations {
-  return { groupName: `${prefix}/group-name`, minAvailable: `${prefix}/min-available` };
-}
-
-/** `namespace/group-name` of the gang the pod names, or undefined (validity is checked elsewhere). */
-export function gangKeyOf(pod: Pod, names: GangAnnotations): string | undefined {
-  const group = pod.annotations[names.groupName];
-  return group === undefined ? undefined : `${pod.namespace}/${group}`;
-}
-
-/**
- * The gang a pod counts in, as the planner groups pods: `namespace/group-name`, or
- * undefined when the pod names no gang or an invalid group name (the planner holds such
- * a pod on its own; it belongs to no gang).
- */
-export function memberGangKey(pod: Pod, names: GangAnnotations): string | undefined {
-  const group = pod.annotations[names.groupName];
-  if (group === undefined || groupNameProblem(group) !== undefined) return undefined;
-  return `${pod.namespace}/${group}`;
-}
-
-/**
- * How many members must be placed together: the largest valid min-available among the
- * members, else every member (all or nothing). Invalid values do not count here; the
- * planner holds their gang with a reason instead.
- */
-export function gangQuorum(members: readonly Pod[], names: GangAnnotations): number {
-  let quorum = 0;
-  for (const p of members) {
-    const min = minAvailableOf(p, names);
-    if (typeof min === 'number') quorum = Math.max(quorum, min);
-  }
-  return quorum === 0 ? members.length : quorum;
-}
+export type { Hold } from './gang-membership.js';
 
 export interface Gang {
-  /** `namespace/group-name` */
+  /** `namespace/name`, with the source for sources other than custom (see gangKey). */
   readonly key: string;
+  readonly source: GangSource;
   /** Every visible member: ours, not Failed, not being deleted. */
   readonly members: readonly Pod[];
   /** Members waiting for a node (pending for us), oldest first. */
@@ -55,73 +20,104 @@ export interface Gang {
   /** Members bound and alive, plus those that succeeded. */
   readonly placed: number;
   readonly quorum: number;
-  /** The highest priority among the members. */
+  /** The PodGroup's priority, else the highest priority among the members. */
   readonly priority: number;
-  /** Set when an annotation is invalid: every pending member is held with this text. */
-  readonly invalid: string | undefined;
+  /** false when the PodGroup's preemptionPolicy is Never. */
+  readonly mayPreempt: boolean;
+  /** 'all': a bound member chosen as a victim takes every bound member with it. */
+  readonly disruptionMode: 'single' | 'all';
+  readonly minResources: MinResources | undefined;
+  /** Set when the gang cannot be placed as declared: every pending member is held with this. */
+  readonly held: Hold | undefined;
 }
 
 export interface GangIndex {
   readonly gangs: ReadonlyMap<string, Gang>;
-  /** Pods whose own annotations are invalid and so belong to no gang: key -> reason. */
-  readonly invalidPods: ReadonlyMap<string, string>;
-}
-
-const POSITIVE_INTEGER = /^[1-9][0-9]*$/;
-
-/** Why a group name is not valid: it must be a non-empty label value. */
-export function groupNameProblem(value: string): string | undefined {
-  if (value === '') return 'must not be empty';
-  return labelValueProblem(value);
-}
-
-/** A pod's min-available: absent, a positive integer, or 'invalid'. */
-function minAvailableOf(pod: Pod, names: GangAnnotations): number | 'invalid' | undefined {
-  const raw = pod.annotations[names.minAvailable];
-  if (raw === undefined) return undefined;
-  const text = raw.trim();
-  return POSITIVE_INTEGER.test(text) && Number.isSafeInteger(Number(text)) ? Number(text) : 'invalid';
+  /** The gang key of each of our pods that belongs to a gang, alive or not. */
+  readonly gangOf: ReadonlyMap<string, string>;
+  /** Our pods held on their own before any gang is formed: pod key -> why. */
+  readonly heldPods: ReadonlyMap<string, Hold>;
 }
 
 function isAlive(p: Pod): boolean {
   return p.deletionTime === undefined && p.phase !== 'Failed';
 }
 
-export function indexGangs(
-  pods: readonly Pod[],
-  ours: (p: Pod) => boolean,
-  isPending: (p: Pod) => boolean,
-  names: GangAnnotations,
-): GangIndex {
-  const invalidPods = new Map<string, string>();
-  const byGang = new Map<string, Pod[]>();
-  for (const p of pods) {
-    if (!ours(p) || !isAlive(p)) continue;
-    const group = p.annotations[names.groupName];
-    if (group === undefined) {
-      if (names.minAvailable in p.annotations) {
-        invalidPods.set(p.key, `annotation ${names.minAvailable} needs ${names.groupName} on the same pod`);
-      }
+/** Ours: our schedulerName. Pending: ours, unbound, Pending, not being deleted, not gated. */
+export interface PodRoles {
+  readonly ours: (p: Pod) => boolean;
+  readonly isPending: (p: Pod) => boolean;
+}
+
+export function podRoles(schedulerName: string): PodRoles {
+  const ours = (p: Pod): boolean => p.schedulerName === schedulerName;
+  const isPending = (p: Pod): boolean =>
+    ours(p) && p.nodeName === '' && p.phase === 'Pending' && p.deletionTime === undefined && !p.schedulingGated;
+  return { ours, isPending };
+}
+
+/** What the members of one gang said, gathered while the pods are read. */
+interface Draft {
+  readonly source: GangSource;
+  readonly group: PodGroup | undefined;
+  readonly members: Pod[];
+  /** The largest quorum a member states. */
+  stated: number;
+  problem: Hold | undefined;
+}
+
+/** The gangs of a snapshot as the planner groups them (the runtime asks too). */
+export function gangsOf(snapshot: Snapshot, config: Pick<PlanConfig, 'schedulerName' | 'gangSources'>): GangIndex {
+  return indexGangs(snapshot, config.gangSources, podRoles(config.schedulerName));
+}
+
+/**
+ * The key of the gang a pod belongs to as the planner groups pods, or undefined (no gang,
+ * or held on its own). PodGroups are indexed once; each pod then costs a map lookup.
+ */
+export function gangKeyResolver(
+  snapshot: Snapshot,
+  config: Pick<PlanConfig, 'gangSources'>,
+): (pod: Pod) => string | undefined {
+  const resolver = new GangResolver(snapshot, sourceCheck(config.gangSources, snapshot));
+  return (pod) => {
+    const m = resolver.resolve(pod);
+    return m.kind === 'member' ? m.key : undefined;
+  };
+}
+
+export function indexGangs(snapshot: Snapshot, sources: readonly GangSource[], roles: PodRoles): GangIndex {
+  const resolver = new GangResolver(snapshot, sourceCheck(sources, snapshot));
+  const heldPods = new Map<string, Hold>();
+  const gangOf = new Map<string, string>();
+  const drafts = new Map<string, Draft>();
+  for (const p of snapshot.pods) {
+    if (p.gangRefs === undefined || !roles.ours(p)) continue;
+    const m: Membership = resolver.resolve(p);
+    if (m.kind === 'none') continue;
+    if (m.kind === 'held') {
+      if (isAlive(p)) heldPods.set(p.key, m.hold);
       continue;
     }
-    const problem = groupNameProblem(group);
-    if (problem !== undefined) {
-      invalidPods.set(p.key, `invalid annotation ${names.groupName}=${JSON.stringify(group)}: ${problem}`);
-      continue;
+    gangOf.set(p.key, m.key);
+    if (!isAlive(p)) continue;
+    let draft = drafts.get(m.key);
+    if (draft === undefined) {
+      draft = { source: m.source, group: m.group, members: [], stated: 0, problem: undefined };
+      drafts.set(m.key, draft);
     }
-    const key = `${p.namespace}/${group}`;
-    let members = byGang.get(key);
-    if (members === undefined) byGang.set(key, (members = []));
-    members.push(p);
+    draft.members.push(p);
+    if (m.quorum !== undefined) draft.stated = Math.max(draft.stated, m.quorum);
+    draft.problem ??= m.quorumProblem;
   }
 
   const gangs = new Map<string, Gang>();
-  for (const [key, members] of byGang) gangs.set(key, describeGang(key, members, isPending, names));
-  return { gangs, invalidPods };
+  for (const [key, draft] of drafts) gangs.set(key, describeGang(key, draft, roles.isPending));
+  return { gangs, gangOf, heldPods };
 }
 
-function describeGang(key: string, members: Pod[], isPending: (p: Pod) => boolean, names: GangAnnotations): Gang {
-  let invalid: string | undefined;
+function describeGang(key: string, draft: Draft, isPending: (p: Pod) => boolean): Gang {
+  const { members, group } = draft;
   let priority = Number.NEGATIVE_INFINITY;
   let placed = 0;
   const pending: Pod[] = [];
@@ -129,14 +125,38 @@ function describeGang(key: string, members: Pod[], isPending: (p: Pod) => boolea
     priority = Math.max(priority, p.priority);
     if (p.phase === 'Succeeded' || p.nodeName !== '') placed++;
     else if (isPending(p)) pending.push(p);
-    if (minAvailableOf(p, names) === 'invalid') {
-      const raw = p.annotations[names.minAvailable] ?? '';
-      invalid ??= `gang ${key}: pod ${p.name} has invalid annotation ${names.minAvailable}=${JSON.stringify(raw)}: must be a positive integer`;
-    }
   }
   pending.sort(olderFirst);
-  const quorum = gangQuorum(members, names);
-  return { key, members, pending, placed, quorum, priority, invalid };
+  // A PodGroup's quorum is its own; else the largest a member states, else every member.
+  const quorum = typeof group?.quorum === 'number' ? group.quorum : draft.stated > 0 ? draft.stated : members.length;
+  return {
+    key,
+    source: draft.source,
+    members,
+    pending,
+    placed,
+    quorum,
+    priority: group?.priority ?? priority,
+    mayPreempt: group?.preemptionPolicy !== 'Never',
+    disruptionMode: group?.disruptionMode ?? 'single',
+    minResources: group?.minResources,
+    held: draft.problem ?? groupHold(key, group),
+  };
+}
+
+/** What a PodGroup asks that this scheduler cannot do (yet): its members wait. */
+function groupHold(key: string, group: PodGroup | undefined): Hold | undefined {
+  if (group?.unsupported !== undefined) {
+    return { reason: 'GangUnschedulable', message: `gang ${key}: ${group.unsupported}` };
+  }
+  if (group?.topologyKey !== undefined) {
+    // Topology-aware gangs are a later issue: until then never placed across domains.
+    return {
+      reason: 'GangUnschedulable',
+      message: `gang ${key}: topology key ${group.topologyKey}: placing every member in one domain is not supported yet`,
+    };
+  }
+  return undefined;
 }
 
 /** Creation time, then namespace/name: the order pods of equal priority are served in. */

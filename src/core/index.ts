@@ -3,7 +3,8 @@ export * from './model.js';
 export * from './plan-types.js';
 export { parseQuantity, QuantityError } from './quantity.js';
 export { planCycle } from './plan.js';
-export { gangAnnotations, gangKeyOf, gangQuorum, memberGangKey, type GangAnnotations } from './gangs.js';
+export { gangKeyResolver, gangsOf, podRoles, type Gang, type GangIndex, type Hold, type PodRoles } from './gangs.js';
+export { GANG_SOURCES, POD_GROUP_API, gangKey } from './gang-sources.js';
 export { compareStrings } from './compare.js';
 export { ok, fail, type Failure, type Result, type Success } from './result.js';
 export {

@@ -1,6 +1,5 @@
 // Property test: random small clusters, and the rules every plan must keep whatever the
 // input. Seeded, so a failure names the seed that reproduces it.
-import { gangAnnotations } from './gangs.js';
 import {
   NO_POD_AFFINITY,
   type Claim,
@@ -17,7 +16,7 @@ import { HOSTNAME, spreadOn, term, ZONE } from './topology/testing.js';
 import { claim, GiB, onNode, storageClass, uses, volume } from './volumes/testing.js';
 
 const NOW = T0 + 3_600_000;
-const GROUP = gangAnnotations('custom-scheduling.k8s.io').groupName;
+const GROUP = 'custom-scheduling.k8s.io/group-name';
 
 /** mulberry32: a tiny deterministic PRNG. */
 function random(seed: number): () => number {

@@ -118,6 +118,36 @@ export type PodVolume =
 
 export type PodPhase = 'Pending' | 'Running' | 'Succeeded' | 'Failed' | 'Unknown';
 
+/**
+ * Where a gang is declared: the scheduler's own annotations, a PodGroup object of
+ * Kubernetes (scheduling.k8s.io), scheduler-plugins (scheduling.x-k8s.io) or Volcano
+ * (scheduling.volcano.sh), or Kueue's pod group labels.
+ */
+export type GangSource = 'custom' | 'kubernetes' | 'scheduler-plugins' | 'volcano' | 'kueue';
+
+/** The sources whose gangs are PodGroup objects the pod names. */
+export type PodGroupSource = 'kubernetes' | 'scheduler-plugins' | 'volcano';
+
+/**
+ * A gang the pod's own object declares, read where the pod is converted. `member`: the
+ * pod names the gang `name` of its namespace; `invalid`: the declaration names no gang
+ * (an invalid name, a quorum without a name), so the pod is held on its own.
+ */
+export type GangRef =
+  | {
+      readonly kind: 'member';
+      readonly source: GangSource;
+      /** The gang's name in the pod's namespace; for the PodGroup sources, the PodGroup's name. */
+      readonly name: string;
+      /** Where the pod names it, for reasons: `annotation <prefix>/group-name`, `label ...`, `spec....`. */
+      readonly field: string;
+      /** The quorum the pod itself states (min-available, Kueue's total count); undefined when none. */
+      readonly quorum: number | undefined;
+      /** The stated quorum is invalid (the text names the field and the value): the gang is held with it. */
+      readonly quorumProblem: string | undefined;
+    }
+  | { readonly kind: 'invalid'; readonly source: GangSource; readonly problem: string };
+
 export interface Pod {
   /** `namespace/name`, the identity used everywhere in a plan. */
   readonly key: string;
@@ -153,6 +183,8 @@ export interface Pod {
   /** status.nominatedNodeName, '' when none. */
   readonly nominatedNodeName: string;
   readonly schedulingGated: boolean;
+  /** The gangs the pod declares, one per source at most; absent when it declares none. */
+  readonly gangRefs?: readonly GangRef[];
 }
 
 export interface Node {
@@ -249,6 +281,34 @@ export interface Namespace {
   readonly labels: Readonly<Record<string, string>>;
 }
 
+/** What a gang needs at least, over all its members (a PodGroup's spec.minResources). */
+export interface MinResources {
+  readonly resources: Resources;
+  /** The `pods` entry; 0 when absent. */
+  readonly pods: number;
+}
+
+/** A PodGroup object of one of the PodGroup sources, as the planner reads it. */
+export interface PodGroup {
+  readonly source: PodGroupSource;
+  readonly namespace: string;
+  readonly name: string;
+  /** Members to place together; 'basic': no gang, the members are scheduled one by one. */
+  readonly quorum: number | 'basic';
+  /** The gang's priority; undefined: the highest priority among its members. */
+  readonly priority: number | undefined;
+  /** 'Never': the gang evicts nothing to make room for itself. */
+  readonly preemptionPolicy: 'PreemptLowerPriority' | 'Never';
+  /** 'all': when one bound member would be a preemption victim, every bound member is. */
+  readonly disruptionMode: 'single' | 'all';
+  /** Every member in one domain of this node label; undefined: no such constraint. */
+  readonly topologyKey: string | undefined;
+  /** Checked before placing: a gang that needs more than the cluster has can never fit. */
+  readonly minResources: MinResources | undefined;
+  /** A field this scheduler cannot honour, named with why: the members wait with this text. */
+  readonly unsupported: string | undefined;
+}
+
 export interface Snapshot {
   readonly nodes: readonly Node[];
   readonly pods: readonly Pod[];
@@ -263,6 +323,13 @@ export interface Snapshot {
   readonly volumes?: readonly PersistentVolume[];
   readonly storageClasses?: readonly StorageClass[];
   readonly csiNodes?: readonly CsiNode[];
+  /** PodGroup objects of every source; absent means none exist (a pod naming one then waits). */
+  readonly podGroups?: readonly PodGroup[];
+  /**
+   * Gang sources the cluster cannot answer for, with why (`PodGroup API ... is not served by
+   * this cluster`): pods naming a gang of such a source wait with that text.
+   */
+  readonly unavailableGangSources?: Readonly<Partial<Record<GangSource, string>>>;
 }
 
 export const ZERO_RESOURCES: Resources = Object.freeze({

@@ -16,6 +16,7 @@ describe('the planner settings table', () => {
       'scoring --scoring',
       'percentageOfNodesToScore --percentage-of-nodes-to-score',
       'annotationPrefix --annotation-prefix',
+      'gangSources --gang-sources',
       'nominationTimeout --nomination-timeout',
       'volumeBindTimeout --volume-bind-timeout',
     ]);
@@ -36,13 +37,18 @@ describe('the planner settings table', () => {
     ['percentageOfNodesToScore', '101', undefined],
     ['annotationPrefix', 'example.com', 'example.com'],
     ['annotationPrefix', 'Not A Domain', undefined],
+    ['gangSources', 'custom, kueue', ['custom', 'kueue']],
+    ['gangSources', 'none', []],
+    ['gangSources', 'custom,volcano,custom', undefined],
+    ['gangSources', 'custom,coscheduling', undefined],
+    ['gangSources', '', undefined],
     ['nominationTimeoutMs', '2m', 120_000],
     ['nominationTimeoutMs', '0', undefined],
     ['nominationTimeoutMs', 'soon', undefined],
   ] as const)('reads %s from %j as %j', (field, text, value) => {
     const setting = PLAN_SETTINGS[field];
     const read = setting.fromText(text);
-    expect(read === undefined ? undefined : setting.accept(read)).toBe(value);
+    expect(read === undefined ? undefined : setting.accept(read)).toEqual(value);
   });
 });
 

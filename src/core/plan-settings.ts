@@ -1,7 +1,9 @@
 // The planner's settings as one table: each one's name, flag, meaning, default and the
 // values it accepts. `run` (file, environment, flags) and `plan` (flags) both build
 // their options from it, so the two commands take the same settings with the same rules.
+import { GANG_SOURCES } from './gang-sources.js';
 import { isDnsSubdomain, labelValueProblem } from './labels.js';
+import type { GangSource } from './model.js';
 import { DEFAULT_PLAN_CONFIG, type PlanConfig, type Scoring } from './plan-types.js';
 
 export interface PlanSetting<T> {
@@ -72,6 +74,24 @@ function durationSetting(name: string, doc: string, defaultMs: number): PlanSett
 
 const SCORINGS: readonly Scoring[] = ['MostAllocated', 'LeastAllocated'];
 
+/** Known sources, each at most once, in the setting's own order; undefined for anything else. */
+function gangSourceList(value: unknown): readonly GangSource[] | undefined {
+  if (!Array.isArray(value)) return undefined;
+  const sources: GangSource[] = [];
+  for (const entry of value) {
+    const source = GANG_SOURCES.find((s) => s === entry);
+    if (source === undefined || sources.includes(source)) return undefined;
+    sources.push(source);
+  }
+  return Object.freeze(sources);
+}
+
+/** "custom,kubernetes" (spaces around names allowed); "none" for no source at all. */
+function gangSourceText(text: string): readonly GangSource[] | undefined {
+  if (text.trim() === 'none') return Object.freeze([]);
+  return gangSourceList(text.split(',').map((name) => name.trim()));
+}
+
 export const PLAN_SETTINGS: PlanSettings = {
   schedulerName: {
     name: 'schedulerName',
@@ -140,6 +160,17 @@ export const PLAN_SETTINGS: PlanSettings = {
     fromText: (text) => text,
     accept: (value) => (typeof value === 'string' && isDnsSubdomain(value) ? value : undefined),
   },
+  gangSources: {
+    name: 'gangSources',
+    flag: kebab('gangSources'),
+    placeholder: 'LIST',
+    doc: 'Where gangs may be declared (comma-separated): custom annotations, kubernetes, scheduler-plugins and volcano PodGroups, kueue pod groups; none for no gangs. A pod naming a gang of another source waits.',
+    default: DEFAULT_PLAN_CONFIG.gangSources,
+    defaultText: DEFAULT_PLAN_CONFIG.gangSources.join(','),
+    expected: `a comma-separated list of distinct sources among ${GANG_SOURCES.join(', ')}, or none`,
+    fromText: gangSourceText,
+    accept: gangSourceList,
+  },
   nominationTimeoutMs: durationSetting(
     'nominationTimeout',
     'A nomination whose victims are still there after this long is dropped and planned afresh.',
@@ -160,6 +191,7 @@ export const PLAN_SETTING_FIELDS = [
   'scoring',
   'percentageOfNodesToScore',
   'annotationPrefix',
+  'gangSources',
   'nominationTimeoutMs',
   'volumeBindTimeoutMs',
 ] as const satisfies readonly (keyof PlanConfig)[];

@@ -1,6 +1,9 @@
 // What the planner is asked (config) and what it answers (a plan). A plan is data:
 // the runtime executes it, the `plan` command prints it, golden tests compare it.
 
+import { GANG_SOURCES } from './gang-sources.js';
+import type { GangSource } from './model.js';
+
 export type Scoring = 'MostAllocated' | 'LeastAllocated';
 
 export interface PlanConfig {
@@ -10,8 +13,13 @@ export interface PlanConfig {
   readonly maxPodsPerNode: number;
   readonly preemption: boolean;
   readonly scoring: Scoring;
-  /** Prefix of the gang annotations: `<prefix>/group-name`, `<prefix>/min-available`. */
+  /**
+   * Prefix of the scheduler's own annotations: the gang annotations `<prefix>/group-name`
+   * and `<prefix>/min-available` (read where pods are converted) and the claims' chosen-at.
+   */
   readonly annotationPrefix: string;
+  /** Where gangs may be declared; a pod naming a gang of another source waits, saying so. */
+  readonly gangSources: readonly GangSource[];
   /**
    * A nomination whose victims are still terminating this long after their deletion
    * started is dropped and planned afresh (milliseconds).
@@ -35,6 +43,7 @@ export const DEFAULT_PLAN_CONFIG: PlanConfig = Object.freeze({
   preemption: true,
   scoring: 'MostAllocated',
   annotationPrefix: 'custom-scheduling.k8s.io',
+  gangSources: GANG_SOURCES,
   nominationTimeoutMs: 5 * 60_000,
   volumeBindTimeoutMs: 5 * 60_000,
   percentageOfNodesToScore: 0,
@@ -78,9 +87,13 @@ export interface VolumeRelease {
 
 /**
  * Why a pod stays pending. `Unschedulable` is kube-scheduler's reason; the others
- * tell the runtime and the user which of our rules held the pod back.
+ * tell the runtime and the user which of our rules held the pod back:
+ * `InvalidAnnotation` the custom gang annotations are invalid, `InvalidGang` another
+ * source's gang declaration is invalid or two declarations on one pod disagree,
+ * `GangWaiting` a gang waits for members, for its PodGroup or for its source,
+ * `GangUnschedulable` a gang that cannot be placed (now or ever, or not by this scheduler).
  */
-export type PendingReason = 'Unschedulable' | 'InvalidAnnotation' | 'GangWaiting' | 'GangUnschedulable';
+export type PendingReason = 'Unschedulable' | 'InvalidAnnotation' | 'InvalidGang' | 'GangWaiting' | 'GangUnschedulable';
 
 export interface Unschedulable {
   readonly pod: string;

@@ -218,11 +218,6 @@ describe('gangs', () => {
     );
     expect(byPod['default/orphan-min']!.message).toMatch(/needs custom-scheduling.k8s.io\/group-name/);
   });
-
-  it('uses the configured annotation prefix', () => {
-    const pods = [pod('g-0', { annotations: { 'acme.io/group-name': 'g', 'acme.io/min-available': '3' } })];
-    expect(plan(snap(two, pods), config({ annotationPrefix: 'acme.io' })).unschedulable[0]!.reason).toBe('GangWaiting');
-  });
 });
 
 describe('determinism', () => {

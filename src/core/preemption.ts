@@ -1,7 +1,8 @@
 // Preemption: which pods to evict, on which node, so a pod of higher priority fits.
 // Per node: take away every lower-priority pod, check the fit, then give back the
 // most important ones while the preemptor still fits (PDB-protected ones first).
-// Gang-aware: a victim whose gang would drop below quorum takes the whole gang.
+// Gang-aware: a victim whose gang would drop below quorum takes the whole gang, and so
+// does any victim of a gang disrupted together (disruption mode 'all').
 import { checkStatic, fitsCapacity } from './filters/fit.js';
 import type { PodDisruptionBudget } from './model.js';
 import type { Search } from './placement.js';
@@ -22,6 +23,8 @@ export interface PreemptionContext {
   readonly search: Search;
   readonly pdbs: readonly PodDisruptionBudget[];
   readonly quorum: (gang: string) => number;
+  /** The gang's disruption mode is 'all': any member a victim, every bound member a victim. */
+  readonly disruptedTogether: (gang: string) => boolean;
   /** Bound, alive members of a running gang, across nodes. */
   readonly gangMembers: (gang: string) => readonly PodFacts[];
   /** Dry runs by pod shape and node, reused while neither the node nor shared state changed. */
@@ -69,7 +72,8 @@ function victimUnits(ctx: PreemptionContext, f: PodFacts, ns: NodeState): Unit[]
     }
   }
   for (const [gang, here] of gangsHere) {
-    const spare = (state.gangPlaced.get(gang) ?? 0) - ctx.quorum(gang);
+    // A gang is cut only while it keeps its quorum, and never when it is disrupted together.
+    const spare = ctx.disruptedTogether(gang) ? -1 : (state.gangPlaced.get(gang) ?? 0) - ctx.quorum(gang);
     const pods = here.length <= spare ? null : ctx.gangMembers(gang).filter((m) => !state.terminating.has(m.pod.key));
     if (pods === null) {
       for (const v of here) units.push(single(v));

@@ -4,8 +4,9 @@
 // tentative changes in a statement that is kept or discarded, and record the outcome.
 import { compareStrings } from './compare.js';
 import { checkStatic } from './filters/fit.js';
-import { gangKeyOf, indexGangs, olderFirst, gangAnnotations, type Gang } from './gangs.js';
-import { NO_POD_AFFINITY, type Pod, type Snapshot } from './model.js';
+import { beyondCapacity, clusterCapacity, type Capacity } from './gang-capacity.js';
+import { indexGangs, olderFirst, podRoles, type Gang } from './gangs.js';
+import { NO_POD_AFFINITY, type MinResources, type Pod, type Snapshot } from './model.js';
 import { findNode, feasibleNodesToFind, shapeOf, type Placement, type Search } from './placement.js';
 import type { Binding, Eviction, Nomination, Plan, PlanConfig, Unschedulable, VolumeChoice } from './plan-types.js';
 import { choosePreemption, type PreemptionContext, type VictimChoice } from './preemption.js';
@@ -46,6 +47,7 @@ export class Session {
   private readonly gangs: ReadonlyMap<string, Gang>;
   private readonly gangMembers = new Map<string, PodFacts[]>();
   private empty: ClusterState | undefined;
+  private capacity: Capacity | undefined;
   private readonly namespaceLabels: NamespaceLabels;
 
   private readonly bindings: Binding[] = [];
@@ -60,18 +62,16 @@ export class Session {
     readonly config: PlanConfig,
     private readonly now: number,
   ) {
-    const ours = (p: Pod): boolean => p.schedulerName === config.schedulerName;
-    const isPending = (p: Pod): boolean =>
-      ours(p) && p.nodeName === '' && p.phase === 'Pending' && p.deletionTime === undefined && !p.schedulingGated;
-    const names = gangAnnotations(config.annotationPrefix);
-    const index = indexGangs(snapshot.pods, ours, isPending, names);
+    const roles = podRoles(config.schedulerName);
+    const { ours, isPending } = roles;
+    const index = indexGangs(snapshot, config.gangSources, roles);
     this.gangs = index.gangs;
 
     this.namespaceLabels = namespaceLabelsOf(snapshot);
     this.state = new ClusterState(snapshot.nodes, snapshot.pdbs, this.namespaceLabels);
     const pendingByGang = new Map<string, PodFacts[]>();
     for (const pod of snapshot.pods) {
-      const gangKey = ours(pod) ? gangKeyOf(pod, names) : undefined;
+      const gangKey = index.gangOf.get(pod.key);
       const gang = gangKey === undefined ? undefined : this.gangs.get(gangKey);
       const facts: PodFacts = {
         pod,
@@ -88,9 +88,9 @@ export class Session {
           this.hold(pod, 'Unschedulable', unreadable);
           continue;
         }
-        const invalid = index.invalidPods.get(pod.key);
-        if (invalid !== undefined) {
-          this.hold(pod, 'InvalidAnnotation', invalid);
+        const held = index.heldPods.get(pod.key);
+        if (held !== undefined) {
+          this.hold(pod, held.reason, held.message);
           continue;
         }
         if (gang === undefined) this.work.push({ kind: 'pod', facts });
@@ -127,6 +127,7 @@ export class Session {
       search: this.search,
       pdbs: snapshot.pdbs,
       quorum: (g) => this.gangs.get(g)?.quorum ?? 0,
+      disruptedTogether: (g) => this.gangs.get(g)?.disruptionMode === 'all',
       gangMembers: (g) => this.gangMembers.get(g) ?? [],
       dryRuns: new Map(),
     };
@@ -223,6 +224,12 @@ export class Session {
     }
     empty.rollback(start);
     return count < needed;
+  }
+
+  /** What of a gang's minResources exceeds every ready, schedulable node together; undefined when it fits. */
+  beyondCluster(min: MinResources): string | undefined {
+    this.capacity ??= clusterCapacity(this.snapshot.nodes);
+    return beyondCapacity(min, this.capacity);
   }
 
   result(): Plan {

@@ -2,6 +2,7 @@
 // cpu in cores and memory in GiB here, converted to the planner's units.
 import {
   NO_POD_AFFINITY,
+  type GangRef,
   type Node,
   type Pod,
   type Resources,
@@ -9,6 +10,7 @@ import {
   type Taint,
   type PodDisruptionBudget,
 } from './model.js';
+import { labelValueProblem } from './labels.js';
 import { DEFAULT_PLAN_CONFIG, type PlanConfig } from './plan-types.js';
 
 const GiB = 1024 ** 3;
@@ -56,11 +58,52 @@ export type PodOptions = { [K in keyof Omit<Pod, 'key' | 'name' | 'requests'>]?:
   age?: number | undefined; // seconds after T0 the pod was created
 };
 
+const GROUP_NAME = 'custom-scheduling.k8s.io/group-name';
+const MIN_AVAILABLE = 'custom-scheduling.k8s.io/min-available';
+
+/**
+ * The custom gang declaration of `group` and `minAvailable`, as the converter reads the
+ * annotations with the default prefix (src/snapshot/gang-refs.test.ts checks they agree).
+ */
+export function customGangRef(group: string | undefined, minAvailable: string | undefined): GangRef | undefined {
+  if (group === undefined) {
+    if (minAvailable === undefined) return undefined;
+    return {
+      kind: 'invalid',
+      source: 'custom',
+      problem: `annotation ${MIN_AVAILABLE} needs ${GROUP_NAME} on the same pod`,
+    };
+  }
+  const nameProblem = group === '' ? 'must not be empty' : labelValueProblem(group);
+  if (nameProblem !== undefined) {
+    return {
+      kind: 'invalid',
+      source: 'custom',
+      problem: `invalid annotation ${GROUP_NAME}=${JSON.stringify(group)}: ${nameProblem}`,
+    };
+  }
+  const text = minAvailable?.trim();
+  const valid = text !== undefined && /^[1-9][0-9]*$/.test(text) && Number.isSafeInteger(Number(text));
+  return {
+    kind: 'member',
+    source: 'custom',
+    name: group,
+    field: `annotation ${GROUP_NAME}`,
+    quorum: valid ? Number(text) : undefined,
+    quorumProblem:
+      minAvailable === undefined || valid
+        ? undefined
+        : `invalid annotation ${MIN_AVAILABLE}=${JSON.stringify(minAvailable)}: must be a positive integer`,
+  };
+}
+
 export function pod(name: string, o: PodOptions = {}): Pod {
   const namespace = o.namespace ?? 'default';
   const annotations: Record<string, string> = { ...o.annotations };
-  if (o.group !== undefined) annotations['custom-scheduling.k8s.io/group-name'] = o.group;
-  if (o.minAvailable !== undefined) annotations['custom-scheduling.k8s.io/min-available'] = o.minAvailable;
+  if (o.group !== undefined) annotations[GROUP_NAME] = o.group;
+  if (o.minAvailable !== undefined) annotations[MIN_AVAILABLE] = o.minAvailable;
+  const custom = customGangRef(o.group, o.minAvailable);
+  const gangRefs = o.gangRefs ?? (custom === undefined ? undefined : [custom]);
   const nodeName = o.nodeName ?? '';
   return {
     namespace,
@@ -88,6 +131,7 @@ export function pod(name: string, o: PodOptions = {}): Pod {
     resourceClaims: o.resourceClaims ?? false,
     nominatedNodeName: o.nominatedNodeName ?? '',
     schedulingGated: o.schedulingGated ?? false,
+    ...(gangRefs === undefined ? {} : { gangRefs }),
   };
 }
 

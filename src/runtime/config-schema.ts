@@ -2,7 +2,7 @@
 // and flags (flags win), validated at start. One table, so --help and the README agree;
 // the planner's settings come from core's table, which the `plan` command reads too.
 import type { Schema } from 'convict';
-import { PLAN_SETTINGS, type PlanSetting, type Scoring } from '../core/index.js';
+import { PLAN_SETTINGS, type GangSource, type PlanSetting, type Scoring } from '../core/index.js';
 
 export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
 export type LogFormat = 'auto' | 'json' | 'text';
@@ -18,6 +18,7 @@ export interface RawSettings {
   scoring: Scoring;
   percentageOfNodesToScore: number;
   annotationPrefix: string;
+  gangSources: readonly GangSource[];
   nominationTimeout: number;
   volumeBindTimeout: number;
   bindConcurrency: number;
@@ -106,6 +107,7 @@ export const SCHEMA: SettingsSchema = {
   scoring: planSetting(PLAN_SETTINGS.scoring),
   percentageOfNodesToScore: planSetting(PLAN_SETTINGS.percentageOfNodesToScore),
   annotationPrefix: planSetting(PLAN_SETTINGS.annotationPrefix),
+  gangSources: planSetting(PLAN_SETTINGS.gangSources),
   nominationTimeout: planSetting(PLAN_SETTINGS.nominationTimeoutMs),
   volumeBindTimeout: planSetting(PLAN_SETTINGS.volumeBindTimeoutMs),
   bindConcurrency: setting(

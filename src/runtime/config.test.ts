@@ -37,6 +37,17 @@ describe('loadConfig', () => {
     });
   });
 
+  it('reads the gang sources as a list, from the environment or a flag, and rejects unknown ones', () => {
+    expect(configOf(load([]))).toMatchObject({
+      gangSources: ['custom', 'kubernetes', 'scheduler-plugins', 'volcano', 'kueue'],
+    });
+    expect(configOf(load([], { CUSTOM_SCHEDULER_GANG_SOURCES: 'custom,kueue' }))).toMatchObject({
+      gangSources: ['custom', 'kueue'],
+    });
+    expect(configOf(load(['--gang-sources', 'none']))).toMatchObject({ gangSources: [] });
+    expect(errorOf(load(['--gang-sources', 'custom,coscheduling']))).toContain('gangSources');
+  });
+
   it.each([
     [['--interval', 'soon'], 'interval'],
     [['--max-pods-per-node', '-1'], 'maxPodsPerNode'],

@@ -175,6 +175,7 @@ function toConfig(s: RawSettings): SchedulerConfig {
     preemption: s.preemption,
     scoring: s.scoring,
     annotationPrefix: s.annotationPrefix,
+    gangSources: Object.freeze([...s.gangSources]),
     nominationTimeoutMs: s.nominationTimeout,
     volumeBindTimeoutMs: s.volumeBindTimeout,
     percentageOfNodesToScore: s.percentageOfNodesToScore,

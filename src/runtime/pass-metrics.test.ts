@@ -1,4 +1,4 @@
-import { pod } from '../core/testing.js';
+import { config, pod, snap } from '../core/testing.js';
 import { SchedulerMetrics } from './metrics.js';
 import { recordPass } from './pass-metrics.js';
 import type { PassSummary } from './pass.js';
@@ -12,6 +12,7 @@ const pods = new Map(
 const summary: PassSummary = {
   skipped: false,
   pods,
+  snapshot: snap([], [...pods.values()]),
   plan: {
     bindings: [
       { pod: 'default/g-0', node: 'a' },
@@ -43,7 +44,7 @@ const summary: PassSummary = {
 describe('pass metrics', () => {
   it('counts writes by result, API errors by class, gangs placed and waiting, pending pods', async () => {
     const metrics = new SchedulerMetrics();
-    recordPass(metrics, summary, 0.25, 'custom-scheduling.k8s.io');
+    recordPass(metrics, summary, 0.25, config());
     const text = await metrics.render();
     const value = (line: string): number =>
       Number(
@@ -67,18 +68,19 @@ describe('pass metrics', () => {
 
   it('records nothing for a pass skipped before the listeners synced', async () => {
     const metrics = new SchedulerMetrics();
-    recordPass(metrics, { skipped: true }, 0.1, 'custom-scheduling.k8s.io');
+    recordPass(metrics, { skipped: true }, 0.1, config());
     expect(await metrics.render()).toContain('custom_scheduler_pass_duration_seconds_count 0');
   });
 
   it('counts no gang for a pod whose group name is invalid, as the planner does', async () => {
     const metrics = new SchedulerMetrics();
-    const invalid = pod('x-0', { annotations: { 'custom-scheduling.k8s.io/group-name': 'not a label value!' } });
+    const invalid = pod('x-0', { group: 'not a label value!' });
     recordPass(
       metrics,
       {
         skipped: false,
         pods: new Map([[invalid.key, invalid]]),
+        snapshot: snap([], [invalid]),
         plan: {
           bindings: [],
           evictions: [],
@@ -87,7 +89,7 @@ describe('pass metrics', () => {
         },
       },
       0.1,
-      'custom-scheduling.k8s.io',
+      config(),
     );
     const text = await metrics.render();
     expect(text).toContain('custom_scheduler_gangs_waiting 0');

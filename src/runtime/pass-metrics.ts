@@ -1,5 +1,5 @@
 // Turns what one pass planned and did into the scheduler's metrics.
-import { gangAnnotations, memberGangKey } from '../core/index.js';
+import { gangKeyResolver, type PlanConfig } from '../core/index.js';
 import type { WriteReport } from './executor.js';
 import type { CallResult, SchedulerMetrics } from './metrics.js';
 import type { PassSummary } from './pass.js';
@@ -14,18 +14,18 @@ export function recordPass(
   metrics: SchedulerMetrics,
   summary: PassSummary,
   seconds: number,
-  annotationPrefix: string,
+  config: Pick<PlanConfig, 'gangSources'>,
 ): void {
-  const { plan, report, pods } = summary;
+  const { plan, report, pods, snapshot } = summary;
   if (summary.skipped || plan === undefined) return;
   metrics.observePass(seconds);
   // Still pending after this pass: held back, or nominated and waiting for victims.
   metrics.setPendingPods(plan.unschedulable.length + plan.nominations.length);
-  const names = gangAnnotations(annotationPrefix);
-  // The planner's grouping: a pod with an invalid group name is in no gang.
+  // The planner's grouping: a pod held on its own (an invalid or disagreeing declaration) is in no gang.
+  const gangOf = snapshot === undefined ? undefined : gangKeyResolver(snapshot, config);
   const gang = (key: string): string | undefined => {
     const pod = pods?.get(key);
-    return pod === undefined ? undefined : memberGangKey(pod, names);
+    return pod === undefined || gangOf === undefined ? undefined : gangOf(pod);
   };
   const waiting = new Set(plan.unschedulable.map((u) => gang(u.pod)).filter((g) => g !== undefined));
   metrics.setGangsWaiting(waiting.size);

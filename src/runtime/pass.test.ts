@@ -35,7 +35,7 @@ function deps(input: PassInput, plan: Plan, o: { dryRun?: boolean; synced?: bool
     planConfig: defaultConfig(),
     api,
     feedback: new Feedback(api, silentLogger(), 4),
-    gangGuard: new GangGuard('custom-scheduling.k8s.io', 'custom-scheduler', 60_000),
+    gangGuard: new GangGuard(defaultConfig(), 60_000),
     log: silentLogger(),
     concurrency: 4,
     dryRun: o.dryRun ?? false,

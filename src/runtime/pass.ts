@@ -27,6 +27,8 @@ export interface PassSummary {
   readonly report?: ExecutionReport;
   /** The pods the plan was made from, by namespace/name. */
   readonly pods?: ReadonlyMap<string, Pod>;
+  /** The snapshot the plan was made from (its PodGroups tell the pods' gangs). */
+  readonly snapshot?: Snapshot;
 }
 
 export async function runPass(deps: PassDeps, signal: AbortSignal, now: number): Promise<PassSummary> {
@@ -78,7 +80,7 @@ export async function runPass(deps: PassDeps, signal: AbortSignal, now: number):
 
   if (deps.dryRun) {
     logDryRun(plan, deps.log);
-    return { skipped: false, plan, pods };
+    return { skipped: false, plan, pods, snapshot: input.snapshot };
   }
 
   // A nomination the pod already carries needs no write.
@@ -87,7 +89,7 @@ export async function runPass(deps: PassDeps, signal: AbortSignal, now: number):
     nominations: plan.nominations.filter((n) => pods.get(n.pod)?.nominatedNodeName !== n.node),
   };
   const report = await executePlan(fresh, input, exec, signal, now);
-  deps.gangGuard.noteBinds(report.bindings, pods, now);
+  deps.gangGuard.noteBinds(report.bindings, input.snapshot, now);
   await deps.feedback.afterExecution(report, input, signal);
 
   const notices: PendingNotice[] = [
@@ -117,7 +119,7 @@ export async function runPass(deps: PassDeps, signal: AbortSignal, now: number):
     ).length,
     unschedulable: plan.unschedulable.length + input.rejected.length,
   });
-  return { skipped: false, plan, report, pods };
+  return { skipped: false, plan, report, pods, snapshot: input.snapshot };
 }
 
 /** A pod the planner no longer nominates anywhere gives its reserved node back. */

@@ -130,7 +130,7 @@ export async function startScheduler(options: StartOptions): Promise<RunningSche
       namespaces: config.namespaces,
       assumeTtlMs: config.assumeTtlMs,
       converters: {
-        pod: convertPod,
+        pod: (obj) => convertPod(obj, { annotationPrefix: config.annotationPrefix }),
         node: convertNode,
         pdb: convertPdb,
         namespace: convertNamespace,
@@ -150,7 +150,7 @@ export async function startScheduler(options: StartOptions): Promise<RunningSche
     planConfig: config,
     api,
     feedback: new Feedback(api, log, config.bindConcurrency),
-    gangGuard: new GangGuard(config.annotationPrefix, config.schedulerName, config.gangBindTimeoutMs),
+    gangGuard: new GangGuard(config, config.gangBindTimeoutMs),
     log,
     concurrency: config.bindConcurrency,
     dryRun: config.dryRun,
@@ -173,7 +173,7 @@ export async function startScheduler(options: StartOptions): Promise<RunningSche
       waitingForVictims = (summary.plan?.nominations.length ?? 0) > 0;
       // Victims may be gone before the pass that evicted them ends.
       if (waitingForVictims && deletionsSeen !== deletionsBefore) loop.wake();
-      recordPass(metrics, summary, (performance.now() - started) / 1000, config.annotationPrefix);
+      recordPass(metrics, summary, (performance.now() - started) / 1000, config);
     },
     onError: (err) =>
       log.error('pass failed', { error: err instanceof Error ? (err.stack ?? err.message) : String(err) }),

@@ -9,9 +9,11 @@ import type {
   PersistentVolume,
   Pod,
   PodDisruptionBudget,
+  PodGroup,
   Snapshot,
   StorageClass,
 } from '../core/model.js';
+import { POD_GROUP_API } from '../core/gang-sources.js';
 import type { Result } from '../core/result.js';
 import { convertClaim } from './claim.js';
 import { convertCsiNode } from './csi-node.js';
@@ -20,7 +22,8 @@ import { convertNamespace } from './namespace.js';
 import { convertNode } from './node.js';
 import { convertPdb } from './pdb.js';
 import { convertPersistentVolume } from './persistent-volume.js';
-import { convertPod } from './pod.js';
+import { convertPod, DEFAULT_POD_CONVERSION, type PodConversion } from './pod.js';
+import { convertPodGroup, isKnownPodGroup } from './pod-group.js';
 import { convertStorageClass } from './storage-class.js';
 
 export { convertClaim } from './claim.js';
@@ -29,7 +32,8 @@ export { convertNamespace } from './namespace.js';
 export { convertNode } from './node.js';
 export { convertPdb } from './pdb.js';
 export { convertPersistentVolume } from './persistent-volume.js';
-export { convertPod } from './pod.js';
+export { convertPod, DEFAULT_POD_CONVERSION, type PodConversion } from './pod.js';
+export { convertPodGroup, isKnownPodGroup } from './pod-group.js';
 export { convertStorageClass } from './storage-class.js';
 
 /** Which kind a kind-less object looks like, to make the error useful. */
@@ -44,16 +48,18 @@ function lookalike(item: Plain): string | undefined {
   if ('accessModes' in spec || 'volumeName' in spec) return 'PersistentVolumeClaim';
   if ('provisioner' in item) return 'StorageClass';
   if ('drivers' in spec) return 'CSINode';
+  if ('schedulingPolicy' in spec || 'minMember' in spec) return 'PodGroup';
   return undefined;
 }
 
 /**
  * Converts the items of one or more Lists into one snapshot. Kinds other than Pod, Node,
- * PodDisruptionBudget, Namespace, PersistentVolumeClaim, PersistentVolume, StorageClass
- * and CSINode are ignored; the snapshot carries namespaces and the storage kinds only
- * when the input lists some. An item without a kind is an error (kubectl always writes
- * one), as is a second object with the same identity, in the same List or an earlier
- * one. Items that fail are left out of the snapshot.
+ * PodDisruptionBudget, Namespace, PersistentVolumeClaim, PersistentVolume, StorageClass,
+ * CSINode and PodGroup (of the scheduling.k8s.io, scheduling.x-k8s.io and
+ * scheduling.volcano.sh groups) are ignored; the snapshot carries namespaces, the storage
+ * kinds and PodGroups only when the input lists some. An item without a kind is an error
+ * (kubectl always writes one), as is a second object with the same identity, in the same
+ * List or an earlier one. Items that fail are left out of the snapshot.
  */
 export class SnapshotBuilder {
   private readonly nodes: Node[] = [];
@@ -64,7 +70,10 @@ export class SnapshotBuilder {
   private readonly volumes: PersistentVolume[] = [];
   private readonly storageClasses: StorageClass[] = [];
   private readonly csiNodes: CsiNode[] = [];
+  private readonly podGroups: PodGroup[] = [];
   private readonly seen = new Set<string>();
+
+  constructor(private readonly conversion: PodConversion = DEFAULT_POD_CONVERSION) {}
 
   /** Adds a List's items; returns one error line per item that could not be added. */
   add(items: readonly unknown[]): string[] {
@@ -88,7 +97,7 @@ export class SnapshotBuilder {
         return;
       }
       const kind = item['kind'];
-      if (kind === 'Pod') keep(convertPod(item), (p) => `pod ${p.key}`, this.pods);
+      if (kind === 'Pod') keep(convertPod(item, this.conversion), (p) => `pod ${p.key}`, this.pods);
       else if (kind === 'Node') keep(convertNode(item), (n) => `node ${n.name}`, this.nodes);
       else if (kind === 'Namespace') keep(convertNamespace(item), (n) => `namespace ${n.name}`, this.namespaces);
       else if (kind === 'PodDisruptionBudget') {
@@ -100,6 +109,12 @@ export class SnapshotBuilder {
       else if (kind === 'StorageClass')
         keep(convertStorageClass(item), (c) => `storageclass ${c.name}`, this.storageClasses);
       else if (kind === 'CSINode') keep(convertCsiNode(item), (n) => `csinode ${n.name}`, this.csiNodes);
+      else if (kind === 'PodGroup' && isKnownPodGroup(item))
+        keep(
+          convertPodGroup(item),
+          (g) => `podgroup.${POD_GROUP_API[g.source]} ${g.namespace}/${g.name}`,
+          this.podGroups,
+        );
       else if (typeof kind !== 'string' || kind === '') {
         const like = lookalike(item);
         errors.push(`items[${i}]: missing kind${like === undefined ? '' : ` (looks like a ${like})`}`);
@@ -116,6 +131,7 @@ export class SnapshotBuilder {
     const volumes = known(this.volumes);
     const storageClasses = known(this.storageClasses);
     const csiNodes = known(this.csiNodes);
+    const podGroups = known(this.podGroups);
     return Object.freeze({
       nodes: Object.freeze([...this.nodes]),
       pods: Object.freeze([...this.pods]),
@@ -125,13 +141,17 @@ export class SnapshotBuilder {
       ...(volumes === undefined ? {} : { volumes }),
       ...(storageClasses === undefined ? {} : { storageClasses }),
       ...(csiNodes === undefined ? {} : { csiNodes }),
+      ...(podGroups === undefined ? {} : { podGroups }),
     });
   }
 }
 
 /** Converts the items of one List (see SnapshotBuilder). */
-export function snapshotFromItems(items: readonly unknown[]): { snapshot: Snapshot; errors: string[] } {
-  const builder = new SnapshotBuilder();
+export function snapshotFromItems(
+  items: readonly unknown[],
+  conversion: PodConversion = DEFAULT_POD_CONVERSION,
+): { snapshot: Snapshot; errors: string[] } {
+  const builder = new SnapshotBuilder(conversion);
   const errors = builder.add(items);
   return { snapshot: builder.snapshot(), errors };
 }

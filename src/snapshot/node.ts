@@ -2,7 +2,7 @@
 import type { Node } from '../core/model.js';
 import type { Result } from '../core/result.js';
 import { boolean, identify, list, object, type Plain, readOrError, stringMap } from './fields.js';
-import { nodeAllocatable } from './resources.js';
+import { resourceList } from './resources.js';
 import { taints } from './selectors.js';
 
 /** Any value (kubectl JSON, a client-node V1Node): checked field by field. */
@@ -16,7 +16,7 @@ function readNode(raw: Plain, name: string): Node {
   const metadata = object(raw['metadata'], 'metadata');
   const spec = object(raw['spec'], 'spec');
   const status = object(raw['status'], 'status');
-  const allocatable = nodeAllocatable(status['allocatable'], 'status.allocatable');
+  const allocatable = resourceList(status['allocatable'], 'status.allocatable');
   return Object.freeze({
     name,
     labels: stringMap(metadata['labels'], 'metadata.labels'),

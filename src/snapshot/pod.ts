@@ -1,6 +1,7 @@
 // Pod -> core Pod, with kube-scheduler's defaults (namespace, scheduler name, phase,
 // priority, preemption policy) applied.
 import type { HostPort, Pod, PodPhase } from '../core/model.js';
+import { DEFAULT_PLAN_CONFIG } from '../core/plan-types.js';
 import type { Result } from '../core/result.js';
 import {
   FieldError,
@@ -16,6 +17,7 @@ import {
   string,
   stringMap,
 } from './fields.js';
+import { gangRefs } from './gang-refs.js';
 import { podAffinityRules, spreadConstraints } from './pod-topology.js';
 import { podVolumes } from './pod-volumes.js';
 import { podRequests } from './resources.js';
@@ -23,14 +25,26 @@ import { preferredAffinity, requiredAffinity, tolerations } from './selectors.js
 
 const PHASES: readonly PodPhase[] = ['Pending', 'Running', 'Succeeded', 'Failed', 'Unknown'];
 
-/** Any value (kubectl JSON, a client-node V1Pod): checked field by field. */
-export function convertPod(obj: unknown): Result<Pod> {
-  const id = identify(obj, 'pod', true);
-  if (!id.ok) return id;
-  return readOrError(id.value.subject, () => readPod(object(obj, 'pod'), id.value.namespace, id.value.name));
+/** What converting a pod depends on besides the pod. */
+export interface PodConversion {
+  /** Prefix of the custom gang annotations (the planner setting annotationPrefix). */
+  readonly annotationPrefix: string;
 }
 
-function readPod(raw: Plain, namespace: string, name: string): Pod {
+export const DEFAULT_POD_CONVERSION: PodConversion = Object.freeze({
+  annotationPrefix: DEFAULT_PLAN_CONFIG.annotationPrefix,
+});
+
+/** Any value (kubectl JSON, a client-node V1Pod): checked field by field. */
+export function convertPod(obj: unknown, options: PodConversion = DEFAULT_POD_CONVERSION): Result<Pod> {
+  const id = identify(obj, 'pod', true);
+  if (!id.ok) return id;
+  return readOrError(id.value.subject, () =>
+    readPod(object(obj, 'pod'), id.value.namespace, id.value.name, options.annotationPrefix),
+  );
+}
+
+function readPod(raw: Plain, namespace: string, name: string, annotationPrefix: string): Pod {
   const metadata = object(raw['metadata'], 'metadata');
   const spec = object(raw['spec'], 'spec');
   const status = object(raw['status'], 'status');
@@ -42,6 +56,8 @@ function readPod(raw: Plain, namespace: string, name: string): Pod {
   }
   const nodeAffinity = object(spec['affinity'], 'spec.affinity')['nodeAffinity'];
   const labels = stringMap(metadata['labels'], 'metadata.labels');
+  const annotations = stringMap(metadata['annotations'], 'metadata.annotations');
+  const gangs = gangRefs(spec, labels, annotations, annotationPrefix);
   return Object.freeze({
     key: `${namespace}/${name}`,
     namespace,
@@ -55,7 +71,7 @@ function readPod(raw: Plain, namespace: string, name: string): Pod {
     priority: integer(spec['priority'], 'spec.priority', 0),
     preemptionPolicy,
     labels,
-    annotations: stringMap(metadata['annotations'], 'metadata.annotations'),
+    annotations,
     requests: podRequests(spec),
     nodeSelector: stringMap(spec['nodeSelector'], 'spec.nodeSelector'),
     requiredAffinity: requiredAffinity(nodeAffinity, 'spec.affinity.nodeAffinity'),
@@ -68,6 +84,7 @@ function readPod(raw: Plain, namespace: string, name: string): Pod {
     resourceClaims: list(spec['resourceClaims'], 'spec.resourceClaims').length > 0,
     nominatedNodeName: string(status['nominatedNodeName'], 'status.nominatedNodeName'),
     schedulingGated: list(spec['schedulingGates'], 'spec.schedulingGates').length > 0,
+    ...(gangs.length > 0 ? { gangRefs: gangs } : {}),
   });
 }
 

@@ -113,8 +113,8 @@ export function podRequests(spec: Readonly<Record<string, unknown>>): Resources 
   return toResources(total);
 }
 
-/** Node allocatable: the resources and the pod count (`pods`). */
-export function nodeAllocatable(value: unknown, path: string): { resources: Resources; pods: number } {
+/** A ResourceList as resources and the pod count (`pods`): a node's allocatable, a PodGroup's minResources. */
+export function resourceList(value: unknown, path: string): { resources: Resources; pods: number } {
   const amounts = readAmounts(value, path);
   const pods = amounts.get('pods');
   return { resources: toResources(amounts), pods: pods === undefined ? 0 : ceilUnits(pods) };

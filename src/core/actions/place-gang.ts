@@ -15,9 +15,16 @@ export function placeGang(session: Session, gang: Gang, members: readonly PodFac
       session.release(f);
       session.hold(f.pod, reason, message);
     });
-  if (gang.invalid !== undefined) return holdAll('InvalidAnnotation', gang.invalid);
+  if (gang.held !== undefined) return holdAll(gang.held.reason, gang.held.message);
   const needed = gang.quorum - gang.placed;
   if (needed <= 0) return members.forEach((f) => placePod(session, f)); // quorum already met
+  const beyond = gang.minResources === undefined ? undefined : session.beyondCluster(gang.minResources);
+  if (beyond !== undefined) {
+    return holdAll(
+      'GangUnschedulable',
+      `gang ${gang.key}: minResources can never fit this cluster (ready, schedulable nodes in all): ${beyond}`,
+    );
+  }
   if (members.length < needed) {
     const present = gang.placed + members.length;
     return holdAll('GangWaiting', `gang ${gang.key}: waiting for members: ${present} of ${gang.quorum} present`);
@@ -63,6 +70,7 @@ export function placeGang(session: Session, gang: Gang, members: readonly PodFac
   }
   if (
     session.config.preemption &&
+    gang.mayPreempt &&
     members.every((f) => session.canPreempt(f)) &&
     preemptForGang(session, members, needed)
   ) {
