@@ -125,6 +125,25 @@ for stage in node/fast/node-initialize node/heartbeat-with-lease/node-heartbeat-
   cat "$kwok_src/kustomize/stage/$stage.yaml"; echo "---"
 done >"$cluster/kwok.yaml"
 cat "$here/kwok-pod-delete.yaml" >>"$cluster/kwok.yaml"
+cat >>"$cluster/kwok.yaml" <<EOF
+---
+# How many pods and nodes kwok moves through its stages at once (its default is 4): with 4 a large
+# cluster's pods became Running at 60-100 a second here, and the race's largest scale point spent
+# most of its setup waiting for kwok. A configuration file gets none of kwok's defaults, so the
+# other options are its defaults written out.
+apiVersion: config.kwok.x-k8s.io/v1alpha1
+kind: KwokConfiguration
+options:
+  podPlayStageParallelism: $KWOK_PARALLELISM
+  nodePlayStageParallelism: $KWOK_PARALLELISM
+  nodeLeaseParallelism: 4
+  podsOnNodeSyncParallelism: 1
+  enablePodsOnNodeSyncListPager: true
+  enablePodsOnNodeSyncStreamWatch: false
+  enableDebuggingHandlers: true
+  enableProfilingHandler: true
+  enableContentionProfiling: false
+EOF
 start kwok "$KWOK_PORT" --kubeconfig "$cluster/kwok.kubeconfig" --config "$cluster/kwok.yaml" \
   --manage-all-nodes=false --manage-nodes-with-annotation-selector "$KWOK_NODE_ANNOTATION_KEY=$KWOK_NODE_ANNOTATION_VALUE" \
   --server-address "127.0.0.1:$KWOK_PORT" --node-ip 127.0.0.1 --cidr 10.0.0.0/16 --node-lease-duration-seconds 40

@@ -1,16 +1,11 @@
 // The scheduler's writes to the API server: bind, evict, nominate, the PodScheduled
-// condition, events, and the volume choices (claim annotations, volume claimRefs). Each call is retried per its error class (errors.ts) and
+// condition, events, and the volume choices (claim annotations, volume claimRefs), sent as
+// plain JSON (raw-call.ts). Each call is retried per its error class (errors.ts) and
 // answers with an outcome instead of throwing, so one failed pod never stops a pass.
-import {
-  CoreV1Api,
-  EventsV1Api,
-  PatchStrategy,
-  V1MicroTime,
-  setHeaderOptions,
-  type KubeConfig,
-} from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { BOUND_BY_CONTROLLER } from '../core/index.js';
 import type { AnnotationPatch, ClaimRefValue } from './assumed-volumes.js';
+import { jsonWriter } from './raw-call.js';
 import { callWithRetry, type CallOutcome, type RetryPolicy } from './retry.js';
 
 /** Enough of a pod to address it, with the UID that pins the exact incarnation. */
@@ -72,31 +67,23 @@ export interface KubeClusterApiOptions {
 }
 
 export function kubeClusterApi(kc: KubeConfig, options: KubeClusterApiOptions): ClusterApi {
-  const core = kc.makeApiClient(CoreV1Api);
-  const events = kc.makeApiClient(EventsV1Api);
+  const write = jsonWriter(kc);
   const { retry, reportingInstance } = options;
   const now = options.now ?? (() => new Date());
-  const ignore = (): void => undefined;
-  const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
-  const strategicPatch = setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch);
+  const pods = (ref: { readonly namespace: string; readonly name: string }, sub = ''): string =>
+    `/api/v1/namespaces/${encodeURIComponent(ref.namespace)}/pods/${encodeURIComponent(ref.name)}${sub}`;
 
   return {
     bind: (pod, node, signal) =>
       callWithRetry(
         () =>
-          core
-            .createNamespacedPodBinding({
-              name: pod.name,
-              namespace: pod.namespace,
-              body: {
-                apiVersion: 'v1',
-                kind: 'Binding',
-                // The UID is a precondition: a recreated pod of the same name is not bound.
-                metadata: { name: pod.name, namespace: pod.namespace, uid: pod.uid },
-                target: { apiVersion: 'v1', kind: 'Node', name: node },
-              },
-            })
-            .then(ignore),
+          write('POST', pods(pod, '/binding'), {
+            apiVersion: 'v1',
+            kind: 'Binding',
+            // The UID is a precondition: a recreated pod of the same name is not bound.
+            metadata: { name: pod.name, namespace: pod.namespace, uid: pod.uid },
+            target: { apiVersion: 'v1', kind: 'Node', name: node },
+          }),
         retry,
         { signal },
       ),
@@ -104,18 +91,12 @@ export function kubeClusterApi(kc: KubeConfig, options: KubeClusterApiOptions): 
     evict: (pod, signal) =>
       callWithRetry(
         () =>
-          core
-            .createNamespacedPodEviction({
-              name: pod.name,
-              namespace: pod.namespace,
-              body: {
-                apiVersion: 'policy/v1',
-                kind: 'Eviction',
-                metadata: { name: pod.name, namespace: pod.namespace },
-                deleteOptions: { preconditions: { uid: pod.uid } },
-              },
-            })
-            .then(ignore),
+          write('POST', pods(pod, '/eviction'), {
+            apiVersion: 'policy/v1',
+            kind: 'Eviction',
+            metadata: { name: pod.name, namespace: pod.namespace },
+            deleteOptions: { preconditions: { uid: pod.uid } },
+          }),
         retry,
         // 429 from the Eviction API means a PodDisruptionBudget forbids it now: the
         // victim stays and the preemptor tries again in a later pass.
@@ -125,16 +106,12 @@ export function kubeClusterApi(kc: KubeConfig, options: KubeClusterApiOptions): 
     nominate: (pod, node, signal) =>
       callWithRetry(
         () =>
-          core
-            .patchNamespacedPodStatus(
-              {
-                name: pod.name,
-                namespace: pod.namespace,
-                body: { status: { nominatedNodeName: node === '' ? null : node } },
-              },
-              mergePatch,
-            )
-            .then(ignore),
+          write(
+            'PATCH',
+            pods(pod, '/status'),
+            { status: { nominatedNodeName: node === '' ? null : node } },
+            MERGE_PATCH,
+          ),
         retry,
         { signal },
       ),
@@ -142,30 +119,26 @@ export function kubeClusterApi(kc: KubeConfig, options: KubeClusterApiOptions): 
     markUnschedulable: (pod, message, signal) =>
       callWithRetry(
         () =>
-          core
-            .patchNamespacedPodStatus(
-              {
-                name: pod.name,
-                namespace: pod.namespace,
-                // Strategic merge keys conditions by type, so the others are kept.
-                body: {
-                  status: {
-                    conditions: [
-                      {
-                        type: 'PodScheduled',
-                        status: 'False',
-                        reason: 'Unschedulable',
-                        message,
-                        lastProbeTime: null,
-                        lastTransitionTime: now().toISOString(),
-                      },
-                    ],
+          write(
+            'PATCH',
+            pods(pod, '/status'),
+            // Strategic merge keys conditions by type, so the others are kept.
+            {
+              status: {
+                conditions: [
+                  {
+                    type: 'PodScheduled',
+                    status: 'False',
+                    reason: 'Unschedulable',
+                    message,
+                    lastProbeTime: null,
+                    lastTransitionTime: now().toISOString(),
                   },
-                },
+                ],
               },
-              strategicPatch,
-            )
-            .then(ignore),
+            },
+            STRATEGIC_MERGE_PATCH,
+          ),
         retry,
         { signal },
       ),
@@ -173,16 +146,12 @@ export function kubeClusterApi(kc: KubeConfig, options: KubeClusterApiOptions): 
     annotateClaim: (claim, annotations, signal) =>
       callWithRetry(
         () =>
-          core
-            .patchNamespacedPersistentVolumeClaim(
-              {
-                name: claim.name,
-                namespace: claim.namespace,
-                body: { metadata: { uid: claim.uid, annotations } },
-              },
-              mergePatch,
-            )
-            .then(ignore),
+          write(
+            'PATCH',
+            `/api/v1/namespaces/${encodeURIComponent(claim.namespace)}/persistentvolumeclaims/${encodeURIComponent(claim.name)}`,
+            { metadata: { uid: claim.uid, annotations } },
+            MERGE_PATCH,
+          ),
         retry,
         { signal },
       ),
@@ -190,32 +159,29 @@ export function kubeClusterApi(kc: KubeConfig, options: KubeClusterApiOptions): 
     setVolumeClaim: (volume, claim, signal) =>
       callWithRetry(
         () =>
-          core
-            .patchPersistentVolume(
-              {
-                name: volume.name,
-                body: {
-                  metadata: {
-                    resourceVersion: volume.resourceVersion,
-                    annotations: { [BOUND_BY_CONTROLLER]: claim === undefined ? null : 'yes' },
-                  },
-                  spec: {
-                    claimRef:
-                      claim === undefined
-                        ? null
-                        : {
-                            apiVersion: 'v1',
-                            kind: 'PersistentVolumeClaim',
-                            namespace: claim.namespace,
-                            name: claim.name,
-                            uid: claim.uid,
-                          },
-                  },
-                },
+          write(
+            'PATCH',
+            `/api/v1/persistentvolumes/${encodeURIComponent(volume.name)}`,
+            {
+              metadata: {
+                resourceVersion: volume.resourceVersion,
+                annotations: { [BOUND_BY_CONTROLLER]: claim === undefined ? null : 'yes' },
               },
-              mergePatch,
-            )
-            .then(ignore),
+              spec: {
+                claimRef:
+                  claim === undefined
+                    ? null
+                    : {
+                        apiVersion: 'v1',
+                        kind: 'PersistentVolumeClaim',
+                        namespace: claim.namespace,
+                        name: claim.name,
+                        uid: claim.uid,
+                      },
+              },
+            },
+            MERGE_PATCH,
+          ),
         retry,
         { signal },
       ),
@@ -224,38 +190,41 @@ export function kubeClusterApi(kc: KubeConfig, options: KubeClusterApiOptions): 
       const at = now();
       return callWithRetry(
         () =>
-          events
-            .createNamespacedEvent({
+          write('POST', `/apis/events.k8s.io/v1/namespaces/${encodeURIComponent(event.pod.namespace)}/events`, {
+            apiVersion: 'events.k8s.io/v1',
+            kind: 'Event',
+            metadata: {
+              name: `${event.pod.name}.${at.getTime().toString(16)}${randomSuffix()}`,
               namespace: event.pod.namespace,
-              body: {
-                apiVersion: 'events.k8s.io/v1',
-                kind: 'Event',
-                metadata: {
-                  name: `${event.pod.name}.${at.getTime().toString(16)}${randomSuffix()}`,
-                  namespace: event.pod.namespace,
-                },
-                eventTime: new V1MicroTime(at.getTime()),
-                reportingController: REPORTING_CONTROLLER,
-                reportingInstance,
-                action: event.action,
-                reason: event.reason,
-                type: event.type,
-                note: event.note.slice(0, 1024),
-                regarding: {
-                  apiVersion: 'v1',
-                  kind: 'Pod',
-                  namespace: event.pod.namespace,
-                  name: event.pod.name,
-                  uid: event.pod.uid,
-                },
-              },
-            })
-            .then(ignore),
+            },
+            eventTime: microTime(at),
+            reportingController: REPORTING_CONTROLLER,
+            reportingInstance,
+            action: event.action,
+            reason: event.reason,
+            type: event.type,
+            note: event.note.slice(0, 1024),
+            regarding: {
+              apiVersion: 'v1',
+              kind: 'Pod',
+              namespace: event.pod.namespace,
+              name: event.pod.name,
+              uid: event.pod.uid,
+            },
+          }),
         retry,
         { signal },
       );
     },
   };
+}
+
+const MERGE_PATCH = 'application/merge-patch+json';
+const STRATEGIC_MERGE_PATCH = 'application/strategic-merge-patch+json';
+
+/** RFC 3339 with six digits of fraction, as metav1.MicroTime is written. */
+export function microTime(at: Date): string {
+  return `${at.toISOString().slice(0, 23)}000Z`;
 }
 
 function randomSuffix(): string {

@@ -6,6 +6,8 @@ import { KubeConfig, type RequestContext } from '@kubernetes/client-node';
 
 export type { KubeConfig } from '@kubernetes/client-node';
 
+const TLS_RECHECK_MS = 10_000;
+
 type Dispatcher = NonNullable<ReturnType<RequestContext['getDispatcher']>>;
 
 /**
@@ -16,6 +18,8 @@ type Dispatcher = NonNullable<ReturnType<RequestContext['getDispatcher']>>;
  */
 export class PooledKubeConfig extends KubeConfig {
   private pool: { readonly key: string; readonly dispatcher: Dispatcher } | undefined;
+  /** The TLS settings' hash and when it was taken: reading and hashing them on every call was a tenth of a bind's CPU. */
+  private known: { readonly key: string; readonly at: number } | undefined;
 
   static from(kc: KubeConfig): PooledKubeConfig {
     if (kc instanceof PooledKubeConfig) return kc;
@@ -44,8 +48,17 @@ export class PooledKubeConfig extends KubeConfig {
     if (pooled !== undefined) void pooled.dispatcher.close(); // lets calls in flight finish
   }
 
-  /** What the connections depend on: server, CA, client certificate and key, verification. */
+  /** What the connections depend on, looked at again every few seconds (a rotated certificate is seen within them). */
   private async tlsKey(): Promise<string> {
+    const at = performance.now();
+    if (this.known !== undefined && at - this.known.at < TLS_RECHECK_MS) return this.known.key;
+    const key = await this.readTlsKey();
+    this.known = { key, at };
+    return key;
+  }
+
+  /** Server, CA, client certificate and key, verification. */
+  private async readTlsKey(): Promise<string> {
     const options: https.RequestOptions = {};
     await this.applyToHTTPSOptions(options);
     const hash = createHash('sha256');

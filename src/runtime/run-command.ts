@@ -35,10 +35,6 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
   log.info('stopping', end);
   await scheduler.stop();
   // Flush the last lines; never hang on a stuck stream.
-  await new Promise<void>((resolve) => {
-    log.on('finish', resolve);
-    log.end();
-    setTimeout(resolve, 1_000).unref();
-  });
+  await log.flush();
   return 'leaseLost' in end ? 1 : 0;
 }

@@ -1,0 +1,46 @@
+// The scheduler's writes sent as plain JSON over the kubeconfig's pooled connections. The
+// generated client turned each bind into typed models, a serializer pass, an observable
+// chain and a middleware stack: on 5,000 binds that was more CPU than the requests
+// themselves, taken from the API server sharing the machine.
+import { HttpMethod, RequestContext, type KubeConfig } from '@kubernetes/client-node';
+import { request } from 'undici';
+
+/** An answer other than 2xx: `code` and `body` as classifyError reads them. */
+export class ApiCallError extends Error {
+  constructor(
+    message: string,
+    readonly code: number,
+    readonly body: string,
+  ) {
+    super(message);
+    this.name = 'ApiCallError';
+  }
+}
+
+export type WriteMethod = 'POST' | 'PATCH';
+
+/** Sends one JSON write; resolves when the API server accepted it, rejects with ApiCallError or a network error. */
+export type JsonWrite = (method: WriteMethod, path: string, body: unknown, contentType?: string) => Promise<void>;
+
+export function jsonWriter(kc: KubeConfig): JsonWrite {
+  return async (method, path, body, contentType = 'application/json') => {
+    const server = kc.getCurrentCluster()?.server;
+    if (server === undefined) throw new Error('no current cluster in the kubeconfig');
+    const url = server + path;
+    const context = new RequestContext(url, method === 'POST' ? HttpMethod.POST : HttpMethod.PATCH);
+    await kc.applySecurityAuthentication(context);
+    const dispatcher = context.getDispatcher();
+    const response = await request(url, {
+      method,
+      headers: { ...context.getHeaders(), accept: 'application/json', 'content-type': contentType },
+      body: JSON.stringify(body),
+      ...(dispatcher === undefined ? {} : { dispatcher }),
+    });
+    if (response.statusCode >= 200 && response.statusCode < 300) {
+      await response.body.dump();
+      return;
+    }
+    const text = await response.body.text();
+    throw new ApiCallError(`${method} ${path}: ${response.statusCode}`, response.statusCode, text);
+  };
+}
