@@ -1,34 +1,6 @@
-import type { GangRef, GangSource, PodGroup, PodGroupSource, Snapshot } from './model.js';
+import type { GangRef, Snapshot } from './model.js';
 import { planCycle } from './plan.js';
-import { config, node, pod, res, snap, T0 } from './testing.js';
-
-const FIELD: Record<GangSource, string> = {
-  custom: 'annotation custom-scheduling.k8s.io/group-name',
-  kubernetes: 'spec.schedulingGroup.podGroupName',
-  'scheduler-plugins': 'label scheduling.x-k8s.io/pod-group',
-  volcano: 'annotation scheduling.k8s.io/group-name',
-  kueue: 'label kueue.x-k8s.io/pod-group-name',
-};
-
-function ref(source: GangSource, name: string, quorum?: number): GangRef {
-  return { kind: 'member', source, name, field: FIELD[source], quorum, quorumProblem: undefined };
-}
-
-function group(source: PodGroupSource, name: string, o: Partial<PodGroup> = {}): PodGroup {
-  return {
-    source,
-    namespace: 'default',
-    name,
-    quorum: 2,
-    priority: undefined,
-    preemptionPolicy: 'PreemptLowerPriority',
-    disruptionMode: 'single',
-    topologyKey: undefined,
-    minResources: undefined,
-    unsupported: undefined,
-    ...o,
-  };
-}
+import { config, gangRef, node, pod, podGroup, res, snap, T0 } from './testing.js';
 
 const two = [node('a'), node('b')];
 const members = (refs: GangRef[], n = 2, o: { cpu?: number; priority?: number } = {}) =>
@@ -42,8 +14,8 @@ describe('gangs of each source', () => {
     'places a %s PodGroup gang whole, with the object quorum',
     (source) => {
       const s: Snapshot = {
-        ...snap(two, members([ref(source, 'train')], 3)),
-        podGroups: [group(source, 'train', { quorum: 3 })],
+        ...snap(two, members([gangRef(source, 'train')], 3)),
+        podGroups: [podGroup(source, 'train', { quorum: 3 })],
       };
       const p = plan(s, config({ preemption: false }));
       // Two nodes of 4 cpu take all three 1-cpu members.
@@ -53,8 +25,8 @@ describe('gangs of each source', () => {
 
   it('keys non-custom gangs with their source, so reasons say which object to look at', () => {
     const s: Snapshot = {
-      ...snap(two, members([ref('kubernetes', 'train')], 1)),
-      podGroups: [group('kubernetes', 'train')],
+      ...snap(two, members([gangRef('kubernetes', 'train')], 1)),
+      podGroups: [podGroup('kubernetes', 'train')],
     };
     expect(held(s)).toEqual([
       {
@@ -63,12 +35,12 @@ describe('gangs of each source', () => {
         message: 'gang default/train (scheduling.k8s.io PodGroup): waiting for members: 1 of 2 present',
       },
     ]);
-    const kueue = snap(two, members([ref('kueue', 'train', 3)], 2));
+    const kueue = snap(two, members([gangRef('kueue', 'train', 3)], 2));
     expect(held(kueue)[0]?.message).toBe('gang default/train (Kueue pod group): waiting for members: 2 of 3 present');
   });
 
   it('holds pods naming a PodGroup that does not exist, naming it', () => {
-    expect(held(snap(two, members([ref('scheduler-plugins', 'train')], 1)))).toEqual([
+    expect(held(snap(two, members([gangRef('scheduler-plugins', 'train')], 1)))).toEqual([
       {
         pod: 'default/m-0',
         reason: 'GangWaiting',
@@ -79,38 +51,38 @@ describe('gangs of each source', () => {
 
   it('schedules the members of a basic PodGroup one by one', () => {
     const s: Snapshot = {
-      ...snap(two, members([ref('kubernetes', 'web')], 1)),
-      podGroups: [group('kubernetes', 'web', { quorum: 'basic' })],
+      ...snap(two, members([gangRef('kubernetes', 'web')], 1)),
+      podGroups: [podGroup('kubernetes', 'web', { quorum: 'basic' })],
     };
     expect(plan(s).bindings).toEqual([{ pod: 'default/m-0', node: 'a' }]);
   });
 
   it('makes one gang of agreeing declarations, keyed by the PodGroup', () => {
-    const refs = [ref('kubernetes', 'train'), ref('custom', 'train'), ref('kueue', 'train', 2)];
-    const s: Snapshot = { ...snap(two, members(refs, 2)), podGroups: [group('kubernetes', 'train')] };
+    const refs = [gangRef('kubernetes', 'train'), gangRef('custom', 'train'), gangRef('kueue', 'train', 2)];
+    const s: Snapshot = { ...snap(two, members(refs, 2)), podGroups: [podGroup('kubernetes', 'train')] };
     expect(plan(s).bindings).toHaveLength(2);
   });
 
   it.each([
     [
       'different names',
-      [ref('custom', 'train'), ref('kueue', 'other')],
+      [gangRef('custom', 'train'), gangRef('kueue', 'other')],
       'gang declarations disagree: annotation custom-scheduling.k8s.io/group-name=train but label kueue.x-k8s.io/pod-group-name=other',
     ],
     [
       'different quorums',
-      [ref('kubernetes', 'train'), ref('kueue', 'train', 3)],
+      [gangRef('kubernetes', 'train'), gangRef('kueue', 'train', 3)],
       'gang declarations disagree: spec.schedulingGroup.podGroupName=train (quorum 2) but label kueue.x-k8s.io/pod-group-name=train (quorum 3)',
     ],
   ])('fails closed on declarations with %s, naming both', (_, refs, message) => {
-    const s: Snapshot = { ...snap(two, members(refs, 1)), podGroups: [group('kubernetes', 'train')] };
+    const s: Snapshot = { ...snap(two, members(refs, 1)), podGroups: [podGroup('kubernetes', 'train')] };
     expect(held(s)).toEqual([{ pod: 'default/m-0', reason: 'InvalidGang', message }]);
   });
 
   it('fails closed on a basic PodGroup that another declaration makes a gang', () => {
     const s: Snapshot = {
-      ...snap(two, members([ref('kubernetes', 'web'), ref('custom', 'web')], 1)),
-      podGroups: [group('kubernetes', 'web', { quorum: 'basic' })],
+      ...snap(two, members([gangRef('kubernetes', 'web'), gangRef('custom', 'web')], 1)),
+      podGroups: [podGroup('kubernetes', 'web', { quorum: 'basic' })],
     };
     expect(held(s)[0]?.message).toBe(
       'gang declarations disagree: spec.schedulingGroup.podGroupName=web (basic policy: no gang) but annotation custom-scheduling.k8s.io/group-name=web',
@@ -128,7 +100,7 @@ describe('gangs of each source', () => {
 describe('sources not in use', () => {
   it('holds a pod naming a gang of a source left out of the gangSources setting, naming both', () => {
     const c = config({ gangSources: ['custom'] });
-    expect(held(snap(two, members([ref('kueue', 'train', 1)], 1)), c)).toEqual([
+    expect(held(snap(two, members([gangRef('kueue', 'train', 1)], 1)), c)).toEqual([
       {
         pod: 'default/m-0',
         reason: 'GangWaiting',
@@ -139,8 +111,8 @@ describe('sources not in use', () => {
 
   it('holds a pod naming a gang of a source the cluster does not serve, with the reason the runtime gives', () => {
     const s: Snapshot = {
-      ...snap(two, members([ref('scheduler-plugins', 'train')], 1)),
-      podGroups: [group('scheduler-plugins', 'train')],
+      ...snap(two, members([gangRef('scheduler-plugins', 'train')], 1)),
+      podGroups: [podGroup('scheduler-plugins', 'train')],
       unavailableGangSources: {
         'scheduler-plugins': 'PodGroup API scheduling.x-k8s.io/v1alpha1 is not served by this cluster',
       },
@@ -160,13 +132,13 @@ describe('what a PodGroup says of its gang', () => {
   it('gives the gang its priority when it states one, else the highest of the members', () => {
     const full = [node('a', { cpu: 2 })];
     const bound = pod('low', { nodeName: 'a', cpu: 2, priority: 50 });
-    const gang = members([ref('kubernetes', 'train')], 2, { priority: 10 });
+    const gang = members([gangRef('kubernetes', 'train')], 2, { priority: 10 });
     const withPriority: Snapshot = {
       ...snap(full, [bound, ...gang]),
-      podGroups: [group('kubernetes', 'train', { priority: 100 })],
+      podGroups: [podGroup('kubernetes', 'train', { priority: 100 })],
     };
     expect(plan(withPriority).evictions.map((e) => e.pod)).toEqual(['default/low']);
-    const without: Snapshot = { ...withPriority, podGroups: [group('kubernetes', 'train')] };
+    const without: Snapshot = { ...withPriority, podGroups: [podGroup('kubernetes', 'train')] };
     expect(plan(without).evictions).toEqual([]);
   });
 
@@ -174,9 +146,9 @@ describe('what a PodGroup says of its gang', () => {
     const s: Snapshot = {
       ...snap(
         [node('a', { cpu: 2 })],
-        [pod('low', { nodeName: 'a', cpu: 2 }), ...members([ref('kubernetes', 'train')], 2, { priority: 10 })],
+        [pod('low', { nodeName: 'a', cpu: 2 }), ...members([gangRef('kubernetes', 'train')], 2, { priority: 10 })],
       ),
-      podGroups: [group('kubernetes', 'train', { preemptionPolicy: 'Never' })],
+      podGroups: [podGroup('kubernetes', 'train', { preemptionPolicy: 'Never' })],
     };
     const p = plan(s);
     expect(p.evictions).toEqual([]);
@@ -185,8 +157,8 @@ describe('what a PodGroup says of its gang', () => {
 
   it('holds a gang with a topology key (topology-aware gangs come later) and one with an unsupported field', () => {
     const topology: Snapshot = {
-      ...snap(two, members([ref('kubernetes', 'train')], 2)),
-      podGroups: [group('kubernetes', 'train', { topologyKey: 'topology.kubernetes.io/zone' })],
+      ...snap(two, members([gangRef('kubernetes', 'train')], 2)),
+      podGroups: [podGroup('kubernetes', 'train', { topologyKey: 'topology.kubernetes.io/zone' })],
     };
     expect(held(topology)[0]).toEqual({
       pod: 'default/m-0',
@@ -197,7 +169,7 @@ describe('what a PodGroup says of its gang', () => {
     const unsupported: Snapshot = {
       ...topology,
       podGroups: [
-        group('kubernetes', 'train', {
+        podGroup('kubernetes', 'train', {
           unsupported: 'spec.resourceClaims: devices are not allocated by this scheduler',
         }),
       ],
@@ -211,8 +183,8 @@ describe('what a PodGroup says of its gang', () => {
     const nodes = [node('a'), node('b'), node('cordoned', { unschedulable: true }), node('down', { ready: false })];
     const minResources = { resources: res(9, 16, { 'nvidia.com/gpu': 1 }), pods: 2 };
     const s: Snapshot = {
-      ...snap(nodes, members([ref('scheduler-plugins', 'train')], 2)),
-      podGroups: [group('scheduler-plugins', 'train', { minResources })],
+      ...snap(nodes, members([gangRef('scheduler-plugins', 'train')], 2)),
+      podGroups: [podGroup('scheduler-plugins', 'train', { minResources })],
     };
     expect(held(s)[0]).toEqual({
       pod: 'default/m-0',
@@ -222,7 +194,7 @@ describe('what a PodGroup says of its gang', () => {
     });
     const fits: Snapshot = {
       ...s,
-      podGroups: [group('scheduler-plugins', 'train', { minResources: { resources: res(8, 32), pods: 2 } })],
+      podGroups: [podGroup('scheduler-plugins', 'train', { minResources: { resources: res(8, 32), pods: 2 } })],
     };
     expect(plan(fits).bindings).toHaveLength(2);
   });

@@ -1,5 +1,5 @@
 import { planCycle } from './plan.js';
-import { config, deepFreeze, node, pdb, pod, snap, T0 } from './testing.js';
+import { config, deepFreeze, gangRef, node, pdb, pod, podGroup, snap, T0 } from './testing.js';
 
 const NOW = T0 + 3_600_000;
 const plan = (s: ReturnType<typeof snap>, c = config()) => planCycle(deepFreeze(s), c, NOW);
@@ -279,5 +279,61 @@ describe('gang-aware preemption', () => {
       { pod: 'default/h-0', node: 'b' },
       { pod: 'default/h-1', node: 'a' },
     ]);
+  });
+});
+
+describe('gangs disrupted together (a PodGroup with disruptionMode all)', () => {
+  const declared = [gangRef('kubernetes', 'g')];
+  const spread = (mode: 'single' | 'all') => ({
+    pods: ['a', 'c', 'd'].map((n, i) => pod(`g-${i}`, { nodeName: n, gangRefs: declared, priority: 1 })),
+    podGroups: [podGroup('kubernetes', 'g', { quorum: 1, disruptionMode: mode })],
+  });
+  const nodes = ['a', 'b', 'c', 'd'].map((n) => node(n, { cpu: 1 }));
+
+  it('takes every bound member when one is a victim, though the gang would keep its quorum without it', () => {
+    const { pods, podGroups } = spread('all');
+    const s = {
+      ...snap(
+        nodes.filter((n) => n.name !== 'b'),
+        [...pods, pod('high', { priority: 10 })],
+      ),
+      podGroups,
+    };
+    const p = plan(s);
+    expect(evicted(p)).toEqual(['default/g-0', 'default/g-1', 'default/g-2']);
+    expect(p.evictions.map((e) => e.preemptor)).toEqual(['default/high', 'default/high', 'default/high']);
+    expect(p.nominations).toEqual([{ pod: 'default/high', node: 'a' }]);
+  });
+
+  it('counts every member in the cost, so a lone pod of the same priority elsewhere is cheaper', () => {
+    const lone = pod('lone', { nodeName: 'b', priority: 1 });
+    const single = spread('single');
+    const cut = plan({
+      ...snap(nodes, [...single.pods, lone, pod('high', { priority: 10 })]),
+      podGroups: single.podGroups,
+    });
+    expect(evicted(cut)).toEqual(['default/g-0']); // one victim either way: the first node wins
+    const all = spread('all');
+    const whole = plan({
+      ...snap(nodes, [...all.pods, lone, pod('high', { priority: 10 })]),
+      podGroups: all.podGroups,
+    });
+    expect(evicted(whole)).toEqual(['default/lone']);
+  });
+
+  it('counts a budget violation of any member against the node', () => {
+    const { pods, podGroups } = spread('all');
+    const guarded = pods.map((p) => (p.name === 'g-2' ? { ...p, labels: { app: 'db' } } : p));
+    const budget = pdb('db', { app: 'db' }, 0);
+    const lone = pod('lone', { nodeName: 'b', priority: 5 });
+    const p = plan({ ...snap(nodes, [...guarded, lone, pod('high', { priority: 10 })], [budget]), podGroups });
+    expect(evicted(p)).toEqual(['default/lone']); // a higher victim priority, but no budget broken
+  });
+
+  it('leaves a gang that is not a victim alone', () => {
+    const { pods, podGroups } = spread('all');
+    const p = plan({ ...snap(nodes, [...pods, pod('high', { priority: 10 })]), podGroups });
+    expect(p.evictions).toEqual([]);
+    expect(p.bindings).toEqual([{ pod: 'default/high', node: 'b' }]);
   });
 });

@@ -3,12 +3,15 @@
 import {
   NO_POD_AFFINITY,
   type GangRef,
+  type GangSource,
   type Node,
   type Pod,
   type Resources,
   type Snapshot,
   type Taint,
   type PodDisruptionBudget,
+  type PodGroup,
+  type PodGroupSource,
 } from './model.js';
 import { labelValueProblem } from './labels.js';
 import { DEFAULT_PLAN_CONFIG, type PlanConfig } from './plan-types.js';
@@ -94,6 +97,37 @@ export function customGangRef(group: string | undefined, minAvailable: string | 
       minAvailable === undefined || valid
         ? undefined
         : `invalid annotation ${MIN_AVAILABLE}=${JSON.stringify(minAvailable)}: must be a positive integer`,
+  };
+}
+
+/** Where each source's declaration sits on a pod, as the converter names it. */
+const DECLARED_BY: Readonly<Record<GangSource, string>> = {
+  custom: `annotation ${GROUP_NAME}`,
+  kubernetes: 'spec.schedulingGroup.podGroupName',
+  'scheduler-plugins': 'label scheduling.x-k8s.io/pod-group',
+  volcano: 'annotation scheduling.k8s.io/group-name',
+  kueue: 'label kueue.x-k8s.io/pod-group-name',
+};
+
+/** A valid declaration of the gang `name` of `source`, with the quorum the pod states. */
+export function gangRef(source: GangSource, name: string, quorum?: number): GangRef {
+  return { kind: 'member', source, name, field: DECLARED_BY[source], quorum, quorumProblem: undefined };
+}
+
+/** A PodGroup in namespace default: a gang of 2 with no terms of its own unless `o` says. */
+export function podGroup(source: PodGroupSource, name: string, o: Partial<PodGroup> = {}): PodGroup {
+  return {
+    source,
+    namespace: 'default',
+    name,
+    quorum: 2,
+    priority: undefined,
+    preemptionPolicy: 'PreemptLowerPriority',
+    disruptionMode: 'single',
+    topologyKey: undefined,
+    minResources: undefined,
+    unsupported: undefined,
+    ...o,
   };
 }
 
