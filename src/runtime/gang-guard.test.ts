@@ -1,4 +1,4 @@
-import { config, pod, snap } from '../core/testing.js';
+import { config, gangRef, pod, podGroup, snap } from '../core/testing.js';
 import type { Pod, Snapshot } from '../core/index.js';
 import { GangGuard } from './gang-guard.js';
 
@@ -65,5 +65,18 @@ describe('GangGuard', () => {
     expect(guard.tracked).toBe(1);
     expect(guard.check(snap([], pods), 120_000)).toEqual([]);
     expect(guard.tracked).toBe(0);
+  });
+
+  it('knows gangs of every source as the planner keys them, quorum from the PodGroup', () => {
+    const guard = guardOf();
+    const declared = [gangRef('volcano', 'train')];
+    const pods = ['a', 'b', 'c'].map((name, i) =>
+      pod(name, { nodeName: i === 0 ? 'n1' : '', gangRefs: declared, schedulerName: 'custom-scheduler' }),
+    );
+    const snapshot = { ...snap([], pods), podGroups: [podGroup('volcano', 'train', { quorum: 3 })] };
+    guard.noteBinds([{ pod: 'default/b', node: 'n2', result: 'failed' }], snapshot, 0);
+    expect(guard.check(snapshot, 60_000)).toEqual([
+      { pod: 'default/a', node: 'n1', preemptor: 'gang default/train (scheduling.volcano.sh PodGroup) below quorum' },
+    ]);
   });
 });
