@@ -39,13 +39,14 @@ export async function planCommand(argv: readonly string[], io: PlanIo): Promise<
     return 0;
   }
   const source: InputSource = { readFile: (path) => readFile(path, 'utf8'), readStdin: () => readAll(io.stdin) };
-  const snapshot = await readSnapshot(options.value.files, source);
+  const { config } = options.value;
+  const snapshot = await readSnapshot(options.value.files, source, { annotationPrefix: config.annotationPrefix });
   if (!snapshot.ok) {
     await write(io.stderr, `${PREFIX}: ${snapshot.error}\n`);
     return 2;
   }
   const nowMs = options.value.nowMs ?? Date.now();
-  const plan = planCycle(snapshot.value, options.value.config, nowMs);
+  const plan = planCycle(snapshot.value, config, nowMs);
   await write(io.stdout, options.value.output === 'table' ? planToTable(plan) : planToJson(plan));
   return 0;
 }

@@ -2,7 +2,7 @@
 // of every file concatenated, converted to one Snapshot. Any problem is one line that
 // names the file.
 import { fail, ok, type Result, type Snapshot } from '../core/index.js';
-import { SnapshotBuilder } from '../snapshot/convert.js';
+import { DEFAULT_POD_CONVERSION, SnapshotBuilder, type PodConversion } from '../snapshot/convert.js';
 import { isPlain } from '../snapshot/fields.js';
 
 export interface InputSource {
@@ -47,9 +47,13 @@ function itemsOf(text: string): Result<readonly unknown[]> {
   return fail('no items (expected a List, an object with items, or one object with a kind)');
 }
 
-export async function readSnapshot(files: readonly string[], source: InputSource): Promise<Result<Snapshot>> {
+export async function readSnapshot(
+  files: readonly string[],
+  source: InputSource,
+  conversion: PodConversion = DEFAULT_POD_CONVERSION,
+): Promise<Result<Snapshot>> {
   // One builder for every file: the same object in two files would be planned twice.
-  const builder = new SnapshotBuilder();
+  const builder = new SnapshotBuilder(conversion);
   let stdin: Promise<string> | undefined;
 
   for (const file of files) {

@@ -47,6 +47,8 @@ function usage(): string {
 
 Plans one scheduling pass over a snapshot, as written by
   kubectl get nodes,pods,pdb,namespaces,pvc,pv,storageclass,csinode -A -o json
+plus, for gangs declared with PodGroups, the kinds the cluster serves of
+  podgroups.scheduling.k8s.io,podgroups.scheduling.x-k8s.io,podgroups.scheduling.volcano.sh
 FILE may be a List, any object with "items", or one object; - reads stdin.
 Durations: 500ms, 5s, 2m, or milliseconds.
 
