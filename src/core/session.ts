@@ -71,7 +71,7 @@ export class Session {
     this.state = new ClusterState(snapshot.nodes, snapshot.pdbs, this.namespaceLabels);
     const pendingByGang = new Map<string, PodFacts[]>();
     for (const pod of snapshot.pods) {
-      const gangKey = index.gangOf.get(pod.key);
+      const gangKey = pod.gangRefs === undefined ? undefined : index.gangOf.get(pod.key);
       const gang = gangKey === undefined ? undefined : this.gangs.get(gangKey);
       const facts: PodFacts = {
         pod,
