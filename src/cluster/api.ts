@@ -5,7 +5,7 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { BOUND_BY_CONTROLLER } from '../core/index.js';
 import type { AnnotationPatch, ClaimRefValue } from './assumed-volumes.js';
-import { jsonWriter } from './raw-call.js';
+import { jsonWriter, type WriteMethod } from './raw-call.js';
 import { callWithRetry, type CallOutcome, type RetryPolicy } from './retry.js';
 
 /** Enough of a pod to address it, with the UID that pins the exact incarnation. */
@@ -66,18 +66,45 @@ export interface KubeClusterApiOptions {
   readonly now?: () => Date;
 }
 
+export interface WriteRoute {
+  readonly method: WriteMethod;
+  /** The path with `{namespace}` and `{name}` to fill in. */
+  readonly path: string;
+}
+
+/** Every write the scheduler sends (the manifest test derives the ClusterRole's rules from this table). */
+export const WRITE_ROUTES = {
+  bind: { method: 'POST', path: '/api/v1/namespaces/{namespace}/pods/{name}/binding' },
+  evict: { method: 'POST', path: '/api/v1/namespaces/{namespace}/pods/{name}/eviction' },
+  podStatus: { method: 'PATCH', path: '/api/v1/namespaces/{namespace}/pods/{name}/status' },
+  claim: { method: 'PATCH', path: '/api/v1/namespaces/{namespace}/persistentvolumeclaims/{name}' },
+  volume: { method: 'PATCH', path: '/api/v1/persistentvolumes/{name}' },
+  event: { method: 'POST', path: '/apis/events.k8s.io/v1/namespaces/{namespace}/events' },
+} satisfies Record<string, WriteRoute>;
+
+/** The route's path for one object. */
+export function routePath(route: WriteRoute, target: { readonly namespace?: string; readonly name?: string }): string {
+  return route.path
+    .replace('{namespace}', encodeURIComponent(target.namespace ?? ''))
+    .replace('{name}', encodeURIComponent(target.name ?? ''));
+}
+
 export function kubeClusterApi(kc: KubeConfig, options: KubeClusterApiOptions): ClusterApi {
-  const write = jsonWriter(kc);
+  const send = jsonWriter(kc);
+  const write = (
+    route: WriteRoute,
+    target: { readonly namespace?: string; readonly name?: string },
+    body: unknown,
+    contentType?: string,
+  ): Promise<void> => send(route.method, routePath(route, target), body, contentType);
   const { retry, reportingInstance } = options;
   const now = options.now ?? (() => new Date());
-  const pods = (ref: { readonly namespace: string; readonly name: string }, sub = ''): string =>
-    `/api/v1/namespaces/${encodeURIComponent(ref.namespace)}/pods/${encodeURIComponent(ref.name)}${sub}`;
 
   return {
     bind: (pod, node, signal) =>
       callWithRetry(
         () =>
-          write('POST', pods(pod, '/binding'), {
+          write(WRITE_ROUTES.bind, pod, {
             apiVersion: 'v1',
             kind: 'Binding',
             // The UID is a precondition: a recreated pod of the same name is not bound.
@@ -91,7 +118,7 @@ export function kubeClusterApi(kc: KubeConfig, options: KubeClusterApiOptions): 
     evict: (pod, signal) =>
       callWithRetry(
         () =>
-          write('POST', pods(pod, '/eviction'), {
+          write(WRITE_ROUTES.evict, pod, {
             apiVersion: 'policy/v1',
             kind: 'Eviction',
             metadata: { name: pod.name, namespace: pod.namespace },
@@ -106,12 +133,7 @@ export function kubeClusterApi(kc: KubeConfig, options: KubeClusterApiOptions): 
     nominate: (pod, node, signal) =>
       callWithRetry(
         () =>
-          write(
-            'PATCH',
-            pods(pod, '/status'),
-            { status: { nominatedNodeName: node === '' ? null : node } },
-            MERGE_PATCH,
-          ),
+          write(WRITE_ROUTES.podStatus, pod, { status: { nominatedNodeName: node === '' ? null : node } }, MERGE_PATCH),
         retry,
         { signal },
       ),
@@ -120,8 +142,8 @@ export function kubeClusterApi(kc: KubeConfig, options: KubeClusterApiOptions): 
       callWithRetry(
         () =>
           write(
-            'PATCH',
-            pods(pod, '/status'),
+            WRITE_ROUTES.podStatus,
+            pod,
             // Strategic merge keys conditions by type, so the others are kept.
             {
               status: {
@@ -145,13 +167,7 @@ export function kubeClusterApi(kc: KubeConfig, options: KubeClusterApiOptions): 
 
     annotateClaim: (claim, annotations, signal) =>
       callWithRetry(
-        () =>
-          write(
-            'PATCH',
-            `/api/v1/namespaces/${encodeURIComponent(claim.namespace)}/persistentvolumeclaims/${encodeURIComponent(claim.name)}`,
-            { metadata: { uid: claim.uid, annotations } },
-            MERGE_PATCH,
-          ),
+        () => write(WRITE_ROUTES.claim, claim, { metadata: { uid: claim.uid, annotations } }, MERGE_PATCH),
         retry,
         { signal },
       ),
@@ -160,8 +176,8 @@ export function kubeClusterApi(kc: KubeConfig, options: KubeClusterApiOptions): 
       callWithRetry(
         () =>
           write(
-            'PATCH',
-            `/api/v1/persistentvolumes/${encodeURIComponent(volume.name)}`,
+            WRITE_ROUTES.volume,
+            volume,
             {
               metadata: {
                 resourceVersion: volume.resourceVersion,
@@ -190,28 +206,32 @@ export function kubeClusterApi(kc: KubeConfig, options: KubeClusterApiOptions): 
       const at = now();
       return callWithRetry(
         () =>
-          write('POST', `/apis/events.k8s.io/v1/namespaces/${encodeURIComponent(event.pod.namespace)}/events`, {
-            apiVersion: 'events.k8s.io/v1',
-            kind: 'Event',
-            metadata: {
-              name: `${event.pod.name}.${at.getTime().toString(16)}${randomSuffix()}`,
-              namespace: event.pod.namespace,
+          write(
+            WRITE_ROUTES.event,
+            { namespace: event.pod.namespace },
+            {
+              apiVersion: 'events.k8s.io/v1',
+              kind: 'Event',
+              metadata: {
+                name: `${event.pod.name}.${at.getTime().toString(16)}${randomSuffix()}`,
+                namespace: event.pod.namespace,
+              },
+              eventTime: microTime(at),
+              reportingController: REPORTING_CONTROLLER,
+              reportingInstance,
+              action: event.action,
+              reason: event.reason,
+              type: event.type,
+              note: event.note.slice(0, 1024),
+              regarding: {
+                apiVersion: 'v1',
+                kind: 'Pod',
+                namespace: event.pod.namespace,
+                name: event.pod.name,
+                uid: event.pod.uid,
+              },
             },
-            eventTime: microTime(at),
-            reportingController: REPORTING_CONTROLLER,
-            reportingInstance,
-            action: event.action,
-            reason: event.reason,
-            type: event.type,
-            note: event.note.slice(0, 1024),
-            regarding: {
-              apiVersion: 'v1',
-              kind: 'Pod',
-              namespace: event.pod.namespace,
-              name: event.pod.name,
-              uid: event.pod.uid,
-            },
-          }),
+          ),
         retry,
         { signal },
       );

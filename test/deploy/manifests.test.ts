@@ -1,12 +1,13 @@
 // k8s/ and the Dockerfile, checked without a cluster: the ClusterRole and the Role grant
-// exactly what src/cluster calls (a new API call without a rule, or a rule nobody uses,
-// fails here), the Deployment has its probes, requests and restricted security context,
+// exactly what src/cluster calls, its informers, writes (WRITE_ROUTES) and Lease calls (a new
+// API call without a rule, or a rule nobody uses, fails here), the Deployment has its probes, requests and restricted security context,
 // and the image runs the production install as a non-root user.
 import { describe, expect, test } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as k8s from '@kubernetes/client-node';
+import { WRITE_ROUTES, type WriteRoute } from '../../src/cluster/api.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const kustomize = (dir: string): k8s.KubernetesObject[] =>
@@ -31,14 +32,25 @@ const CLUSTER_PERMISSIONS: Record<string, readonly string[]> = {
     'storage.k8s.io/storageclasses watch',
   ],
   '/apis/storage.k8s.io/v1/csinodes': ['storage.k8s.io/csinodes list', 'storage.k8s.io/csinodes watch'],
-  // the writes, by the generated client's call
-  createNamespacedPodBinding: ['/pods/binding create'],
-  createNamespacedPodEviction: ['/pods/eviction create'],
-  patchNamespacedPodStatus: ['/pods/status patch'],
-  createNamespacedEvent: ['events.k8s.io/events create'],
-  patchNamespacedPersistentVolumeClaim: ['/persistentvolumeclaims patch'],
-  patchPersistentVolume: ['/persistentvolumes patch'],
 };
+
+const VERB_OF: Record<WriteRoute['method'], string> = { POST: 'create', PATCH: 'patch' };
+
+/** The permission a write route needs: `/api/v1/namespaces/{namespace}/pods/{name}/binding` POST -> `/pods/binding create`. */
+function routePermission(route: WriteRoute): string {
+  const parts = route.path.split('/').filter((p) => p !== '');
+  const group = parts[0] === 'api' ? '' : (parts[1] ?? '');
+  const rest = parts.slice(parts[0] === 'api' ? 2 : 3);
+  const scoped = rest[0] === 'namespaces' ? rest.slice(2) : rest;
+  const [resource, , subresource] = scoped;
+  return `${group}/${resource}${subresource === undefined ? '' : `/${subresource}`} ${VERB_OF[route.method]}`;
+}
+
+test('write routes map onto resources and verbs', () => {
+  expect(routePermission(WRITE_ROUTES.bind)).toBe('/pods/binding create');
+  expect(routePermission(WRITE_ROUTES.volume)).toBe('/persistentvolumes patch');
+  expect(routePermission(WRITE_ROUTES.event)).toBe('events.k8s.io/events create');
+});
 const NAMESPACE_PERMISSIONS: Record<string, readonly string[]> = {
   readNamespacedLease: ['coordination.k8s.io/leases get'],
   createNamespacedLease: ['coordination.k8s.io/leases create'],
@@ -55,6 +67,12 @@ function grantedBy(rules: readonly k8s.V1PolicyRule[] | undefined): string[] {
 
 function neededBy(calls: ReadonlySet<string>, permissions: Record<string, readonly string[]>): string[] {
   return [...new Set([...calls].flatMap((c) => permissions[c] ?? []))].sort();
+}
+
+/** The ClusterRole's due: the informers' and generated-client calls found in src/cluster, and every write route. */
+function clusterNeeds(calls: ReadonlySet<string>): string[] {
+  const writes: readonly WriteRoute[] = Object.values(WRITE_ROUTES);
+  return [...new Set([...neededBy(calls, CLUSTER_PERMISSIONS), ...writes.map(routePermission)])].sort();
 }
 
 function callsInSrcCluster(): Set<string> {
@@ -107,7 +125,7 @@ describe('k8s/', () => {
     expect(unknown).toEqual([]);
     expect(Object.keys(NAMESPACE_PERMISSIONS).every((c) => calls.has(c))).toBe(true);
     const clusterRole = byKind('ClusterRole')[0] as k8s.V1ClusterRole;
-    expect(grantedBy(clusterRole.rules)).toEqual(neededBy(calls, CLUSTER_PERMISSIONS));
+    expect(grantedBy(clusterRole.rules)).toEqual(clusterNeeds(calls));
     const role = byKind('Role')[0] as k8s.V1Role;
     expect(role.metadata?.namespace).toBe('custom-scheduler');
     expect(grantedBy(role.rules)).toEqual(neededBy(calls, NAMESPACE_PERMISSIONS));
