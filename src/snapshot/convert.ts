@@ -33,7 +33,7 @@ export { convertNode } from './node.js';
 export { convertPdb } from './pdb.js';
 export { convertPersistentVolume } from './persistent-volume.js';
 export { convertPod, DEFAULT_POD_CONVERSION, type PodConversion } from './pod.js';
-export { convertPodGroup, isKnownPodGroup } from './pod-group.js';
+export { convertPodGroup, isKnownPodGroup, unreadablePodGroup } from './pod-group.js';
 export { convertStorageClass } from './storage-class.js';
 
 /** Which kind a kind-less object looks like, to make the error useful. */

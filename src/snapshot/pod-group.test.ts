@@ -1,5 +1,5 @@
 import { snapshotFromItems } from './convert.js';
-import { convertPodGroup } from './pod-group.js';
+import { convertPodGroup, unreadablePodGroup } from './pod-group.js';
 import { deepFreeze } from './test-helpers.js';
 
 const GiB = 1024 ** 3;
@@ -135,6 +135,24 @@ describe('convertPodGroup', () => {
       error:
         'podgroup.scheduling.k8s.io team-a/train: apiVersion scheduling.k8s.io/v1alpha1 is not supported (expected scheduling.k8s.io/v1beta1)',
     });
+  });
+});
+
+describe('unreadablePodGroup', () => {
+  it('keeps a malformed PodGroup as a group whose members wait with the error', () => {
+    const bad = kubernetes({});
+    const result = convertPodGroup(bad);
+    const error = result.ok ? '' : result.error;
+    expect(unreadablePodGroup(bad, error)).toMatchObject({
+      source: 'kubernetes',
+      namespace: 'team-a',
+      name: 'train',
+      quorum: 1,
+      unsupported:
+        'the PodGroup cannot be read: podgroup.scheduling.k8s.io team-a/train: spec.schedulingPolicy: one of basic, gang must be set',
+    });
+    expect(unreadablePodGroup(podGroup('example.com/v1', {}), 'x')).toBeUndefined();
+    expect(unreadablePodGroup({ apiVersion: 'scheduling.volcano.sh/v1beta1', metadata: {} }, 'x')).toBeUndefined();
   });
 });
 

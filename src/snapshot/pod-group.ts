@@ -61,6 +61,27 @@ export function convertPodGroup(obj: unknown): Result<PodGroup> {
   );
 }
 
+/**
+ * A PodGroup that failed conversion, as a group whose members wait with the error: for a
+ * store that must not turn a malformed object into a missing one (its pods would then say
+ * it does not exist). Undefined when the object is not a PodGroup of a known group or has no name.
+ */
+export function unreadablePodGroup(obj: unknown, error: string): PodGroup | undefined {
+  const raw = isPlain(obj) ? obj : {};
+  const apiVersion = typeof raw['apiVersion'] === 'string' ? raw['apiVersion'] : '';
+  const known = VERSIONS.get(apiVersion.split('/')[0] ?? '');
+  const id = identify(obj, 'podgroup', true);
+  if (known === undefined || !id.ok) return undefined;
+  return Object.freeze({
+    ...NO_TERMS,
+    source: known.source,
+    namespace: id.value.namespace,
+    name: id.value.name,
+    quorum: 1,
+    unsupported: `the PodGroup cannot be read: ${error}`,
+  });
+}
+
 const TOPOLOGY = 'spec.schedulingConstraints.topology';
 
 const NO_TERMS = {
