@@ -49,6 +49,29 @@ export interface ClusterApi {
    * to another claim, say) answers 409 instead of being taken from it.
    */
   setVolumeClaim(volume: VolumeRef, claim: ClaimRefValue | undefined, signal?: AbortSignal): Promise<CallOutcome<void>>;
+  /** Sets one condition of a PodGroup's status (strategic merge keeps the others). */
+  setPodGroupCondition(
+    group: PodGroupRef,
+    condition: PodGroupCondition,
+    signal?: AbortSignal,
+  ): Promise<CallOutcome<void>>;
+}
+
+/** A Kubernetes PodGroup (scheduling.k8s.io/v1beta1), with the UID that pins the exact object. */
+export interface PodGroupRef {
+  readonly namespace: string;
+  readonly name: string;
+  readonly uid: string;
+}
+
+/** A metav1.Condition. */
+export interface PodGroupCondition {
+  readonly type: string;
+  readonly status: 'True' | 'False';
+  readonly reason: string;
+  readonly message: string;
+  readonly observedGeneration: number;
+  readonly lastTransitionTime: string;
 }
 
 /** A PersistentVolume and the version of it a write is based on. */
@@ -80,6 +103,10 @@ export const WRITE_ROUTES = {
   claim: { method: 'PATCH', path: '/api/v1/namespaces/{namespace}/persistentvolumeclaims/{name}' },
   volume: { method: 'PATCH', path: '/api/v1/persistentvolumes/{name}' },
   event: { method: 'POST', path: '/apis/events.k8s.io/v1/namespaces/{namespace}/events' },
+  podGroupStatus: {
+    method: 'PATCH',
+    path: '/apis/scheduling.k8s.io/v1beta1/namespaces/{namespace}/podgroups/{name}/status',
+  },
 } satisfies Record<string, WriteRoute>;
 
 /** The route's path for one object. */
@@ -197,6 +224,20 @@ export function kubeClusterApi(kc: KubeConfig, options: KubeClusterApiOptions): 
               },
             },
             MERGE_PATCH,
+          ),
+        retry,
+        { signal },
+      ),
+
+    setPodGroupCondition: (group, condition, signal) =>
+      callWithRetry(
+        () =>
+          write(
+            WRITE_ROUTES.podGroupStatus,
+            group,
+            // The UID pins the object: a PodGroup recreated under the same name is refused.
+            { metadata: { uid: group.uid }, status: { conditions: [condition] } },
+            STRATEGIC_MERGE_PATCH,
           ),
         retry,
         { signal },

@@ -4,11 +4,16 @@ export {
   REPORTING_CONTROLLER,
   type ClusterApi,
   type PodEvent,
+  type PodGroupCondition,
+  type PodGroupRef,
   type PodRef,
   type VolumeRef,
 } from './api.js';
 export { classifyError, type ClassifiedError, type ErrorClass } from './errors.js';
-export { kubeInformers, type ClusterInformers } from './informers.js';
+export { kubeInformers, POD_GROUP_APIS, type ClusterInformers } from './informers.js';
+export { apiName, checkServed, type ApiResource, type Serving } from './discovery.js';
+export { OptionalListener } from './optional-listener.js';
+export { jsonReader } from './raw-call.js';
 export { defaultKubeConfig, PooledKubeConfig, type KubeConfig } from './kubeconfig.js';
 export { kubeLeaseApi, type LeaseApi, type LeaseLocation, type LeaseRecord, type StoredLease } from './lease-api.js';
 export { LeaseElector, timingsProblem, type ElectorLogLevel, type ElectorOptions, type LeaseTimings } from './lease.js';

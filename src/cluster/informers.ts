@@ -15,12 +15,21 @@ import {
   type V1PodDisruptionBudget,
   type V1StorageClass,
 } from '@kubernetes/client-node';
+import type { PodGroupSource } from '../core/index.js';
+import type { ApiResource } from './discovery.js';
 import type { InformerLike } from './listeners.js';
 import { DEFAULT_PAGING, listInPages, type PageFetcher, type PagingOptions } from './paged-list.js';
 import { pruneNode, prunePod } from './prune.js';
 import { rawPageFetcher } from './raw-list.js';
 import { trimObject } from './trim.js';
 import { TrimmingWatch, type Keep } from './trimming-watch.js';
+
+/** The PodGroup APIs gangs may be declared with, by source; each may or may not be served. */
+export const POD_GROUP_APIS: Readonly<Record<PodGroupSource, ApiResource>> = {
+  kubernetes: { group: 'scheduling.k8s.io', version: 'v1beta1', resource: 'podgroups' },
+  'scheduler-plugins': { group: 'scheduling.x-k8s.io', version: 'v1alpha1', resource: 'podgroups' },
+  volcano: { group: 'scheduling.volcano.sh', version: 'v1beta1', resource: 'podgroups' },
+};
 
 export interface ClusterInformers {
   readonly nodes: InformerLike<V1Node>;
@@ -33,12 +42,21 @@ export interface ClusterInformers {
   readonly volumes: InformerLike<V1PersistentVolume>;
   readonly storageClasses: InformerLike<V1StorageClass>;
   readonly csiNodes: InformerLike<V1CSINode>;
+  /** PodGroups of each source (listened to only while their API is served). */
+  readonly podGroups: Readonly<Record<PodGroupSource, InformerLike<KubernetesObject>>>;
 }
 
 export function kubeInformers(kc: KubeConfig): ClusterInformers {
   const watch = new Watch(kc);
   const informer = <T extends KubernetesObject>(path: string, keep?: Keep): ListWatch<T> =>
     trimmedInformer<T>(path, watch, rawPageFetcher<T>(kc, path), DEFAULT_PAGING, keep);
+  // List items come without apiVersion and kind; the converter tells the PodGroup kinds apart by them.
+  const podGroupInformer = (api: ApiResource): ListWatch<KubernetesObject> =>
+    informer<KubernetesObject>(`/apis/${api.group}/${api.version}/${api.resource}`, (obj) => ({
+      ...obj,
+      apiVersion: `${api.group}/${api.version}`,
+      kind: 'PodGroup',
+    }));
   // Every pod, from every scheduler: a node's usage counts every pod bound to it,
   // whoever placed it, and Succeeded gang members count toward their quorum.
   return {
@@ -50,6 +68,11 @@ export function kubeInformers(kc: KubeConfig): ClusterInformers {
     volumes: informer<V1PersistentVolume>('/api/v1/persistentvolumes'),
     storageClasses: informer<V1StorageClass>('/apis/storage.k8s.io/v1/storageclasses'),
     csiNodes: informer<V1CSINode>('/apis/storage.k8s.io/v1/csinodes'),
+    podGroups: {
+      kubernetes: podGroupInformer(POD_GROUP_APIS.kubernetes),
+      'scheduler-plugins': podGroupInformer(POD_GROUP_APIS['scheduler-plugins']),
+      volcano: podGroupInformer(POD_GROUP_APIS.volcano),
+    },
   };
 }
 

@@ -44,3 +44,23 @@ export function jsonWriter(kc: KubeConfig): JsonWrite {
     throw new ApiCallError(`${method} ${path}: ${response.statusCode}`, response.statusCode, text);
   };
 }
+
+/** A GET's answer, whatever its status; rejects only when no answer came (a network error). */
+export type JsonRead = (path: string) => Promise<{ readonly status: number; readonly body: string }>;
+
+export function jsonReader(kc: KubeConfig): JsonRead {
+  return async (path) => {
+    const server = kc.getCurrentCluster()?.server;
+    if (server === undefined) throw new Error('no current cluster in the kubeconfig');
+    const url = server + path;
+    const context = new RequestContext(url, HttpMethod.GET);
+    await kc.applySecurityAuthentication(context);
+    const dispatcher = context.getDispatcher();
+    const response = await request(url, {
+      method: 'GET',
+      headers: { ...context.getHeaders(), accept: 'application/json' },
+      ...(dispatcher === undefined ? {} : { dispatcher }),
+    });
+    return { status: response.statusCode, body: await response.body.text() };
+  };
+}

@@ -1,4 +1,11 @@
-import type { V1Node, V1PersistentVolume, V1PersistentVolumeClaim, V1Pod } from '@kubernetes/client-node';
+import type {
+  KubernetesObject,
+  V1Node,
+  V1PersistentVolume,
+  V1PersistentVolumeClaim,
+  V1Pod,
+} from '@kubernetes/client-node';
+import type { GangSource } from '../core/index.js';
 import {
   convertClaim,
   convertCsiNode,
@@ -7,6 +14,7 @@ import {
   convertPdb,
   convertPersistentVolume,
   convertPod,
+  convertPodGroup,
   convertStorageClass,
 } from '../snapshot/convert.js';
 import { SchedulerStore } from './store.js';
@@ -104,6 +112,8 @@ function setup(
     ttl?: number;
     claims?: V1PersistentVolumeClaim[];
     volumes?: V1PersistentVolume[];
+    podGroups?: KubernetesObject[];
+    unavailable?: Partial<Record<GangSource, string>>;
   } = {},
 ) {
   const state = {
@@ -142,6 +152,8 @@ function setup(
       volumes: () => state.volumes,
       storageClasses: () => state.storageClasses,
       csiNodes: () => state.csiNodes,
+      podGroups: () => opts.podGroups ?? [],
+      unavailableGangSources: () => opts.unavailable ?? {},
     },
     {
       schedulerName: 'custom-scheduler',
@@ -156,6 +168,7 @@ function setup(
         volume: convertPersistentVolume,
         storageClass: convertStorageClass,
         csiNode: convertCsiNode,
+        podGroup: convertPodGroup,
       },
       warn: (m, f) => warnings.push(`${m} ${JSON.stringify(f)}`),
     },
@@ -166,6 +179,28 @@ function setup(
 const ref = (name: string) => ({ namespace: 'default', name, uid: `uid-${name}` });
 
 describe('SchedulerStore', () => {
+  it('puts the PodGroups (sorted by source, namespace, name) and the unavailable gang sources in the snapshot', () => {
+    const group = (apiVersion: string, name: string): KubernetesObject & { spec: unknown } => ({
+      apiVersion,
+      kind: 'PodGroup',
+      metadata: { namespace: 'default', name, uid: `uid-${name}` },
+      spec: { minMember: 2 },
+    });
+    const { store } = setup([], {
+      podGroups: [group('scheduling.x-k8s.io/v1alpha1', 'b'), group('scheduling.x-k8s.io/v1alpha1', 'a')],
+      unavailable: { volcano: 'podgroups.scheduling.volcano.sh/v1beta1 is not served by this cluster' },
+    });
+    const { snapshot } = store.snapshot(T);
+    expect(snapshot.podGroups?.map((g) => `${g.source} ${g.namespace}/${g.name} ${String(g.quorum)}`)).toEqual([
+      'scheduler-plugins default/a 2',
+      'scheduler-plugins default/b 2',
+    ]);
+    expect(snapshot.unavailableGangSources).toEqual({
+      volcano: 'podgroups.scheduling.volcano.sh/v1beta1 is not served by this cluster',
+    });
+    expect(setup([]).store.snapshot(T).snapshot.unavailableGangSources).toBeUndefined();
+  });
+
   it('puts the namespaces and their labels in the snapshot', () => {
     const { store } = setup([]);
     expect(store.snapshot(T).snapshot.namespaces).toEqual([{ name: 'default', labels: { tier: 'web' } }]);

@@ -3,6 +3,7 @@
 // read, and only through src/snapshot; conversions are cached per object (the informer
 // replaces an object on update).
 import type {
+  KubernetesObject,
   V1CSINode,
   V1Namespace,
   V1Node,
@@ -17,11 +18,13 @@ import {
   fail,
   type Claim,
   type CsiNode,
+  type GangSource,
   type Namespace,
   type Node,
   type PersistentVolume,
   type Pod,
   type PodDisruptionBudget,
+  type PodGroup,
   type Result,
   type Snapshot,
   type StorageClass,
@@ -49,6 +52,7 @@ export interface Converters {
   readonly volume: (obj: unknown) => Result<PersistentVolume>;
   readonly storageClass: (obj: unknown) => Result<StorageClass>;
   readonly csiNode: (obj: unknown) => Result<CsiNode>;
+  readonly podGroup: (obj: unknown) => Result<PodGroup>;
 }
 
 export interface StoreSources {
@@ -60,6 +64,10 @@ export interface StoreSources {
   readonly volumes: () => readonly V1PersistentVolume[];
   readonly storageClasses: () => readonly V1StorageClass[];
   readonly csiNodes: () => readonly V1CSINode[];
+  /** PodGroups of every source that is listened to (apiVersion and kind set). */
+  readonly podGroups: () => readonly KubernetesObject[];
+  /** Gang sources whose objects cannot be relied on now, with why (not served, not listed yet). */
+  readonly unavailableGangSources: () => Readonly<Partial<Record<GangSource, string>>>;
 }
 
 export interface StoreOptions {
@@ -105,6 +113,7 @@ export class SchedulerStore {
     volumes: new WeakMap<object, Result<PersistentVolume>>(),
     storageClasses: new WeakMap<object, Result<StorageClass>>(),
     csiNodes: new WeakMap<object, Result<CsiNode>>(),
+    podGroups: new WeakMap<object, Result<PodGroup>>(),
   };
   private readonly headers = new WeakMap<object, PodHeader>();
   private readonly reported = new Set<string>();
@@ -201,8 +210,21 @@ export class SchedulerStore {
       this.options.converters.namespace,
       (h) => `namespace ${h.name}`,
     );
+    const podGroups = this.convertAll(
+      this.converted.podGroups,
+      this.sources.podGroups(),
+      this.options.converters.podGroup,
+      (h) => `podgroup ${h.namespace}/${h.name}`,
+    );
+    const unavailableGangSources = this.sources.unavailableGangSources();
     pods.sort((a, b) => compareStrings(a.key, b.key));
     nodes.sort((a, b) => compareStrings(a.name, b.name));
+    podGroups.sort(
+      (a, b) =>
+        compareStrings(a.source, b.source) ||
+        compareStrings(a.namespace, b.namespace) ||
+        compareStrings(a.name, b.name),
+    );
     rejected.sort((a, b) => compareStrings(a.key, b.key));
     return {
       snapshot: Object.freeze({
@@ -211,6 +233,8 @@ export class SchedulerStore {
         pdbs: Object.freeze(pdbs),
         namespaces: Object.freeze(namespaces),
         ...this.storage(now),
+        podGroups: Object.freeze(podGroups),
+        ...(Object.keys(unavailableGangSources).length === 0 ? {} : { unavailableGangSources }),
       }),
       pods: infos,
       rejected: Object.freeze(rejected),

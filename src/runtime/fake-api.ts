@@ -6,14 +6,24 @@ import type {
   ClassifiedError,
   ClusterApi,
   PodEvent,
+  PodGroupCondition,
+  PodGroupRef,
   PodRef,
   VolumeRef,
 } from '../cluster/index.js';
 import { fail, ok } from '../core/index.js';
 
 export interface RecordedCall {
-  readonly op: 'bind' | 'evict' | 'nominate' | 'markUnschedulable' | 'recordEvent' | 'annotateClaim' | 'setVolumeClaim';
-  /** The pod's `namespace/name`; the claim's for annotateClaim; the volume's name for setVolumeClaim. */
+  readonly op:
+    | 'bind'
+    | 'evict'
+    | 'nominate'
+    | 'markUnschedulable'
+    | 'recordEvent'
+    | 'annotateClaim'
+    | 'setVolumeClaim'
+    | 'setPodGroupCondition';
+  /** The pod's `namespace/name`; the claim's for annotateClaim; the volume's name for setVolumeClaim; the PodGroup's for setPodGroupCondition. */
   readonly pod: string;
   readonly detail: string;
 }
@@ -46,6 +56,12 @@ export class FakeApi implements ClusterApi {
   setVolumeClaim(volume: VolumeRef, claim: ClaimRefValue | undefined): Promise<CallOutcome<void>> {
     const detail = JSON.stringify({ resourceVersion: volume.resourceVersion, claimRef: claim ?? null });
     return this.record('setVolumeClaim', volume.name, detail);
+  }
+
+  /** detail: `type=status reason: message`. */
+  setPodGroupCondition(group: PodGroupRef, condition: PodGroupCondition): Promise<CallOutcome<void>> {
+    const detail = `${condition.type}=${condition.status} ${condition.reason}: ${condition.message}`;
+    return this.record('setPodGroupCondition', `${group.namespace}/${group.name}`, detail);
   }
 
   private answer(op: RecordedCall['op'], pod: PodRef, detail: string): Promise<CallOutcome<void>> {

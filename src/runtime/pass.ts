@@ -7,6 +7,7 @@ import type { Feedback, PendingNotice } from './feedback.js';
 import type { GangGuard } from './gang-guard.js';
 import { mapLimit } from './limit.js';
 import type { Logger } from './log.js';
+import type { PodGroupStatusWriter } from './pod-group-status.js';
 
 export interface PassDeps {
   readonly store: AssumeSink & { snapshot(now: number): PassInput };
@@ -16,6 +17,8 @@ export interface PassDeps {
   readonly api: ClusterApi;
   readonly feedback: Feedback;
   readonly gangGuard: GangGuard;
+  /** Writes the conditions of Kubernetes PodGroups after each pass; absent when that source is not in use. */
+  readonly podGroupStatus?: Pick<PodGroupStatusWriter, 'afterPass'>;
   readonly log: Logger;
   readonly concurrency: number;
   readonly dryRun: boolean;
@@ -101,6 +104,7 @@ export async function runPass(deps: PassDeps, signal: AbortSignal, now: number):
     })),
   ];
   await deps.feedback.pending(notices, input, signal);
+  await deps.podGroupStatus?.afterPass(input.snapshot, plan, report, signal, now);
   await clearStaleNominations(plan, pods, input, deps, signal, now);
   const count = (list: readonly { result: string }[]) => list.filter((w) => w.result === 'done').length;
   const acted =

@@ -9,7 +9,11 @@ import { performance } from 'node:perf_hooks';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
+  checkServed,
   defaultKubeConfig,
+  jsonReader,
+  OptionalListener,
+  POD_GROUP_APIS,
   PooledKubeConfig,
   kubeClusterApi,
   kubeInformers,
@@ -17,12 +21,14 @@ import {
   LeaseElector,
   Listener,
   SchedulerStore,
+  type ApiResource,
   type ClusterApi,
   type ClusterInformers,
   type KubeConfig,
   type LeaseApi,
+  type Serving,
 } from '../cluster/index.js';
-import { planCycle } from '../core/index.js';
+import { ok, planCycle, type GangSource, type PodGroupSource } from '../core/index.js';
 import {
   convertClaim,
   convertCsiNode,
@@ -31,7 +37,9 @@ import {
   convertPdb,
   convertPersistentVolume,
   convertPod,
+  convertPodGroup,
   convertStorageClass,
+  unreadablePodGroup,
 } from '../snapshot/convert.js';
 import type { SchedulerConfig } from './config.js';
 import { Feedback } from './feedback.js';
@@ -43,6 +51,7 @@ import { recordPass } from './pass-metrics.js';
 import type { Logger } from './log.js';
 import { PassLoop } from './loop.js';
 import { runPass } from './pass.js';
+import { observedPodGroups, PodGroupStatusWriter } from './pod-group-status.js';
 
 export interface StartOptions {
   readonly config: SchedulerConfig;
@@ -58,6 +67,8 @@ export interface StartOptions {
   /** For tests: the Lease (default: config.lease on the cluster) and the randomness of the identity. */
   readonly leaseApi?: LeaseApi;
   readonly random?: () => number;
+  /** For tests: whether an optional API (the PodGroup kinds) is served; default asks discovery. */
+  readonly checkServed?: (api: ApiResource) => Promise<Serving>;
 }
 
 export interface RunningScheduler {
@@ -83,6 +94,11 @@ export interface RunningScheduler {
 
 /** The shortest time between two passes brought forward by victims going away. */
 const WOKEN_PASS_GAP_MS = 500;
+
+/** How often an API the cluster does not serve (a PodGroup kind) is asked about again. */
+const OPTIONAL_API_RECHECK_MS = 60_000;
+
+const POD_GROUP_SOURCES: readonly PodGroupSource[] = ['kubernetes', 'scheduler-plugins', 'volcano'];
 
 export async function startScheduler(options: StartOptions): Promise<RunningScheduler> {
   const { config, logger: log } = options;
@@ -113,6 +129,32 @@ export async function startScheduler(options: StartOptions): Promise<RunningSche
   const csiNodes = new Listener(informers.csiNodes, listenerOptions('csinodes'));
   const listeners = [nodes, pods, pdbs, namespaces, claims, volumes, storageClasses, csiNodes] as const;
   const synced = (): boolean => listeners.every((l) => l.synced);
+  // PodGroups of the sources in use, each listened to while its API is served; a source that
+  // is not served (or not listed yet) holds only the pods that name its PodGroups.
+  const read = jsonReader(kc);
+  const podGroupListeners = POD_GROUP_SOURCES.filter((source) => config.gangSources.includes(source)).map((source) => {
+    const api = POD_GROUP_APIS[source];
+    return {
+      source,
+      listener: new OptionalListener({
+        api,
+        purpose: `gang source ${source}`,
+        listener: new Listener(informers.podGroups[source], listenerOptions(`podgroups (${source})`)),
+        check: () => (options.checkServed ?? ((a: ApiResource) => checkServed(read, a)))(api),
+        recheckMs: OPTIONAL_API_RECHECK_MS,
+        delay: (ms, signal) => sleep(ms, undefined, { signal }),
+        log: (level, message, fields) => log.log(level, message, fields ?? {}),
+      }),
+    };
+  });
+  const unavailableGangSources = (): Partial<Record<GangSource, string>> => {
+    const reasons: Partial<Record<GangSource, string>> = {};
+    for (const { source, listener } of podGroupListeners) {
+      const reason = listener.unavailable();
+      if (reason !== undefined) reasons[source] = reason;
+    }
+    return reasons;
+  };
 
   const store = new SchedulerStore(
     {
@@ -124,6 +166,8 @@ export async function startScheduler(options: StartOptions): Promise<RunningSche
       volumes: () => volumes.list(),
       storageClasses: () => storageClasses.list(),
       csiNodes: () => csiNodes.list(),
+      podGroups: () => podGroupListeners.flatMap(({ listener }) => listener.list()),
+      unavailableGangSources,
     },
     {
       schedulerName: config.schedulerName,
@@ -138,10 +182,31 @@ export async function startScheduler(options: StartOptions): Promise<RunningSche
         volume: convertPersistentVolume,
         storageClass: convertStorageClass,
         csiNode: convertCsiNode,
+        // A PodGroup that cannot be read still exists: its members wait with the error
+        // rather than being told it does not exist (the store converts each object once).
+        podGroup: (obj) => {
+          const converted = convertPodGroup(obj);
+          if (converted.ok) return converted;
+          const unreadable = unreadablePodGroup(obj, converted.error);
+          if (unreadable === undefined) return converted;
+          log.warn('PodGroup cannot be read; its pods wait', { error: converted.error });
+          return ok(unreadable);
+        },
       },
       warn: (message, fields) => log.warn(message, fields),
     },
   );
+  const kubernetesPodGroups = podGroupListeners.find((p) => p.source === 'kubernetes')?.listener;
+  const podGroupStatus =
+    kubernetesPodGroups === undefined
+      ? undefined
+      : new PodGroupStatusWriter(
+          api,
+          () => observedPodGroups(kubernetesPodGroups.list()),
+          config,
+          log,
+          config.bindConcurrency,
+        );
   const metrics = options.metrics ?? new SchedulerMetrics();
   const deps = {
     store,
@@ -151,6 +216,7 @@ export async function startScheduler(options: StartOptions): Promise<RunningSche
     api,
     feedback: new Feedback(api, log, config.bindConcurrency),
     gangGuard: new GangGuard(config, config.gangBindTimeoutMs),
+    ...(podGroupStatus === undefined ? {} : { podGroupStatus }),
     log,
     concurrency: config.bindConcurrency,
     dryRun: config.dryRun,
@@ -213,7 +279,7 @@ export async function startScheduler(options: StartOptions): Promise<RunningSche
     : undefined;
   const leading = (): boolean => !stopping && (elector?.leading ?? true);
 
-  await Promise.all(listeners.map((l) => l.start()));
+  await Promise.all([...listeners, ...podGroupListeners.map((p) => p.listener)].map((l) => l.start()));
   const startedAt = now();
   let leadingSince = startedAt;
   // Alive while passes keep ending (a stuck pass is caught after a few deadlines); a
@@ -270,7 +336,7 @@ export async function startScheduler(options: StartOptions): Promise<RunningSche
       await loop.stop();
       await elector?.stop();
       metrics.setLeader(false);
-      await Promise.all(listeners.map((l) => l.stop()));
+      await Promise.all([...listeners, ...podGroupListeners.map((p) => p.listener)].map((l) => l.stop()));
       if (server !== undefined) await new Promise<void>((resolve) => server.close(() => resolve()));
       log.info('scheduler stopped');
     },

@@ -8,6 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as k8s from '@kubernetes/client-node';
 import { WRITE_ROUTES, type WriteRoute } from '../../src/cluster/api.js';
+import { POD_GROUP_APIS } from '../../src/cluster/informers.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const kustomize = (dir: string): k8s.KubernetesObject[] =>
@@ -50,6 +51,7 @@ test('write routes map onto resources and verbs', () => {
   expect(routePermission(WRITE_ROUTES.bind)).toBe('/pods/binding create');
   expect(routePermission(WRITE_ROUTES.volume)).toBe('/persistentvolumes patch');
   expect(routePermission(WRITE_ROUTES.event)).toBe('events.k8s.io/events create');
+  expect(routePermission(WRITE_ROUTES.podGroupStatus)).toBe('scheduling.k8s.io/podgroups/status patch');
 });
 const NAMESPACE_PERMISSIONS: Record<string, readonly string[]> = {
   readNamespacedLease: ['coordination.k8s.io/leases get'],
@@ -69,10 +71,16 @@ function neededBy(calls: ReadonlySet<string>, permissions: Record<string, readon
   return [...new Set([...calls].flatMap((c) => permissions[c] ?? []))].sort();
 }
 
-/** The ClusterRole's due: the informers' and generated-client calls found in src/cluster, and every write route. */
+/**
+ * The ClusterRole's due: the informers' and generated-client calls found in src/cluster, every
+ * write route, and list and watch of the PodGroup kinds (listened to while served).
+ */
 function clusterNeeds(calls: ReadonlySet<string>): string[] {
   const writes: readonly WriteRoute[] = Object.values(WRITE_ROUTES);
-  return [...new Set([...neededBy(calls, CLUSTER_PERMISSIONS), ...writes.map(routePermission)])].sort();
+  const podGroups = Object.values(POD_GROUP_APIS).flatMap((api) =>
+    ['list', 'watch'].map((verb) => `${api.group}/${api.resource} ${verb}`),
+  );
+  return [...new Set([...neededBy(calls, CLUSTER_PERMISSIONS), ...writes.map(routePermission), ...podGroups])].sort();
 }
 
 function callsInSrcCluster(): Set<string> {
