@@ -53,7 +53,7 @@ unit-test: typecheck lint
 # Integration tests always run against a fresh local control plane, and always take it down.
 # Then the workflow scripts run on the same cluster, the scheduler under k8s/'s service account.
 integration-test: build
-	@status=0; $(MAKE) --no-print-directory cluster-up || status=$$?; \
+	@status=0; GENERIC_WORKLOAD=true $(MAKE) --no-print-directory cluster-up || status=$$?; \
 	  if [ $$status -eq 0 ]; then \
 	    KUBECONFIG=$(KUBECONFIG_LOCAL) $(JEST) --selectProjects integration --runInBand || status=$$?; \
 	    $(ROOT)/scripts/workflows/run-all-local.sh || status=$$?; \

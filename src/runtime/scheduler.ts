@@ -69,6 +69,8 @@ export interface StartOptions {
   readonly random?: () => number;
   /** For tests: whether an optional API (the PodGroup kinds) is served; default asks discovery. */
   readonly checkServed?: (api: ApiResource) => Promise<Serving>;
+  /** For tests: how often such an API is asked about again (default every 60 s). */
+  readonly optionalApiRecheckMs?: number;
 }
 
 export interface RunningScheduler {
@@ -141,7 +143,7 @@ export async function startScheduler(options: StartOptions): Promise<RunningSche
         purpose: `gang source ${source}`,
         listener: new Listener(informers.podGroups[source], listenerOptions(`podgroups (${source})`)),
         check: () => (options.checkServed ?? ((a: ApiResource) => checkServed(read, a)))(api),
-        recheckMs: OPTIONAL_API_RECHECK_MS,
+        recheckMs: options.optionalApiRecheckMs ?? OPTIONAL_API_RECHECK_MS,
         delay: (ms, signal) => sleep(ms, undefined, { signal }),
         log: (level, message, fields) => log.log(level, message, fields ?? {}),
       }),

@@ -27,6 +27,8 @@ export interface TestPodOptions {
   readonly affinity?: k8s.V1Affinity;
   readonly topologySpreadConstraints?: k8s.V1TopologySpreadConstraint[];
   readonly volumes?: k8s.V1Volume[];
+  /** spec.schedulingGroup.podGroupName: a scheduling.k8s.io/v1beta1 PodGroup of the namespace (createJob). */
+  readonly podGroupName?: string;
 }
 
 export class Harness {
@@ -111,8 +113,13 @@ export class Harness {
     });
   }
 
-  async start(overrides: Partial<SchedulerConfig> = {}): Promise<RunningScheduler> {
+  /** `optionalApiRecheckMs`: how soon the scheduler sees a PodGroup CRD installed during the test. */
+  async start(
+    overrides: Partial<SchedulerConfig> = {},
+    options: { readonly optionalApiRecheckMs?: number } = {},
+  ): Promise<RunningScheduler> {
     this.scheduler = await startScheduler({
+      ...options,
       kubeConfig: this.kc,
       config: defaultConfig({
         intervalMs: 500,
@@ -223,9 +230,13 @@ export class Harness {
           template: {
             metadata: {
               ...(pod.annotations === undefined ? {} : { annotations: pod.annotations }),
-              labels: { job: name },
+              labels: { ...pod.labels, job: name },
             },
-            spec: { ...this.podSpec(pod), restartPolicy: 'Never' },
+            spec: {
+              ...this.podSpec(pod),
+              restartPolicy: 'Never',
+              ...(pod.podGroupName === undefined ? {} : { schedulingGroup: { podGroupName: pod.podGroupName } }),
+            },
           },
         },
       },
