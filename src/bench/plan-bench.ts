@@ -82,6 +82,21 @@ function makePod(o: PodShape): Pod {
     resourceClaims: false,
     nominatedNodeName: '',
     schedulingGated: false,
+    // The gang declaration the converter would read from the annotation.
+    ...(o.group === undefined
+      ? {}
+      : {
+          gangRefs: [
+            {
+              kind: 'member',
+              source: 'custom',
+              name: o.group,
+              field: 'annotation custom-scheduling.k8s.io/group-name',
+              quorum: undefined,
+              quorumProblem: undefined,
+            },
+          ],
+        }),
   };
 }
 
