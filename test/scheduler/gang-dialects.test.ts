@@ -144,7 +144,9 @@ describe('gang dialects', () => {
       { timeoutMs: 30_000, what: 'PodGroupInitiallyScheduled=False on PodGroup train' },
     );
     expect(waiting.reason).toBe('Unschedulable');
-    expect(waiting.message).toMatch(/gang .*train \(scheduling\.k8s\.io PodGroup\).*2 of 3/);
+    expect(waiting.message).toMatch(
+      /^gang .*\/train \(scheduling\.k8s\.io PodGroup\): 3 members can never fit this cluster/,
+    );
     await h.passes(2);
     expect(await boundNames(h)).toEqual([]);
 
@@ -173,7 +175,7 @@ describe('gang dialects', () => {
       });
     for (const name of pods) {
       const c = await h.waitUnschedulable(name);
-      expect(c.message).toMatch(/gang .*kq \(Kueue pod group\).*2 of 3/);
+      expect(c.message).toMatch(/^gang .*\/kq \(Kueue pod group\): 3 members can never fit this cluster/);
     }
     await h.passes(2);
     expect(await boundNames(h)).toEqual([]);
