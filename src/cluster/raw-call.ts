@@ -22,17 +22,36 @@ export type WriteMethod = 'POST' | 'PATCH';
 /** Sends one JSON write; resolves when the API server accepted it, rejects with ApiCallError or a network error. */
 export type JsonWrite = (method: WriteMethod, path: string, body: unknown, contentType?: string) => Promise<void>;
 
+/** What a request to `path` needs: its URL, the kubeconfig's credentials, and the pooled connections. */
+export interface Prepared {
+  readonly url: string;
+  readonly headers: Record<string, string>;
+  readonly dispatcher: Dispatcher | undefined;
+}
+
+type Dispatcher = NonNullable<ReturnType<RequestContext['getDispatcher']>>;
+
+const HTTP_METHOD: Record<WriteMethod | 'GET', HttpMethod> = {
+  GET: HttpMethod.GET,
+  POST: HttpMethod.POST,
+  PATCH: HttpMethod.PATCH,
+};
+
+export async function prepare(kc: KubeConfig, method: WriteMethod | 'GET', path: string): Promise<Prepared> {
+  const server = kc.getCurrentCluster()?.server;
+  if (server === undefined) throw new Error('no current cluster in the kubeconfig');
+  const url = server + path;
+  const context = new RequestContext(url, HTTP_METHOD[method]);
+  await kc.applySecurityAuthentication(context);
+  return { url, headers: { ...context.getHeaders(), accept: 'application/json' }, dispatcher: context.getDispatcher() };
+}
+
 export function jsonWriter(kc: KubeConfig): JsonWrite {
   return async (method, path, body, contentType = 'application/json') => {
-    const server = kc.getCurrentCluster()?.server;
-    if (server === undefined) throw new Error('no current cluster in the kubeconfig');
-    const url = server + path;
-    const context = new RequestContext(url, method === 'POST' ? HttpMethod.POST : HttpMethod.PATCH);
-    await kc.applySecurityAuthentication(context);
-    const dispatcher = context.getDispatcher();
+    const { url, headers, dispatcher } = await prepare(kc, method, path);
     const response = await request(url, {
       method,
-      headers: { ...context.getHeaders(), accept: 'application/json', 'content-type': contentType },
+      headers: { ...headers, 'content-type': contentType },
       body: JSON.stringify(body),
       ...(dispatcher === undefined ? {} : { dispatcher }),
     });
@@ -50,15 +69,10 @@ export type JsonRead = (path: string) => Promise<{ readonly status: number; read
 
 export function jsonReader(kc: KubeConfig): JsonRead {
   return async (path) => {
-    const server = kc.getCurrentCluster()?.server;
-    if (server === undefined) throw new Error('no current cluster in the kubeconfig');
-    const url = server + path;
-    const context = new RequestContext(url, HttpMethod.GET);
-    await kc.applySecurityAuthentication(context);
-    const dispatcher = context.getDispatcher();
+    const { url, headers, dispatcher } = await prepare(kc, 'GET', path);
     const response = await request(url, {
       method: 'GET',
-      headers: { ...context.getHeaders(), accept: 'application/json' },
+      headers,
       ...(dispatcher === undefined ? {} : { dispatcher }),
     });
     return { status: response.statusCode, body: await response.body.text() };

@@ -2,15 +2,10 @@
 // typed model objects, field by field, and those are larger in memory than plain JSON; the
 // converters of src/snapshot read plain JSON anyway (it is what every watch event carries).
 // Syncing 31,000 pods took 10.8 s through the generated client and 7.0 s this way.
-import {
-  type KubeConfig,
-  RequestContext,
-  HttpMethod,
-  type KubernetesListObject,
-  type KubernetesObject,
-} from '@kubernetes/client-node';
+import type { KubeConfig, KubernetesListObject, KubernetesObject } from '@kubernetes/client-node';
 import { fetch } from 'undici';
 import type { PageFetcher, PageRequest } from './paged-list.js';
+import { prepare } from './raw-call.js';
 
 /** A failed list request, with the status httpStatus() and the listener read. */
 export class ListError extends Error {
@@ -35,19 +30,10 @@ function isListItem<T extends KubernetesObject>(value: unknown): value is T {
 /** Reads the pages of `path` (e.g. /api/v1/pods) as plain JSON, with the kubeconfig's credentials and connections. */
 export function rawPageFetcher<T extends KubernetesObject>(kc: KubeConfig, path: string): PageFetcher<T> {
   return async (request: PageRequest): Promise<KubernetesListObject<T>> => {
-    const server = kc.getCurrentCluster()?.server;
-    if (server === undefined) throw new Error('no current cluster in the kubeconfig');
-    const url = new URL(server + path);
-    url.searchParams.set('limit', String(request.limit));
-    if (request._continue !== undefined) url.searchParams.set('continue', request._continue);
-    const context = new RequestContext(url.toString(), HttpMethod.GET);
-    await kc.applySecurityAuthentication(context);
-    const dispatcher = context.getDispatcher();
-    const response = await fetch(url, {
-      method: 'GET',
-      headers: { ...context.getHeaders(), accept: 'application/json' },
-      ...(dispatcher === undefined ? {} : { dispatcher }),
-    });
+    const query = new URLSearchParams({ limit: String(request.limit) });
+    if (request._continue !== undefined) query.set('continue', request._continue);
+    const { url, headers, dispatcher } = await prepare(kc, 'GET', `${path}?${query.toString()}`);
+    const response = await fetch(url, { method: 'GET', headers, ...(dispatcher === undefined ? {} : { dispatcher }) });
     const text = await response.text();
     if (response.status !== 200)
       throw new ListError(`list ${path}: ${response.status} ${text.slice(0, 300)}`, response.status);

@@ -111,6 +111,17 @@ async function podGroupCondition(h: Harness, name: string, type: string): Promis
   return conditions.find((c) => c.type === type);
 }
 
+/** Waits until the PodGroup's PodGroupInitiallyScheduled condition has `status`. */
+async function waitForCondition(h: Harness, name: string, status: 'True' | 'False'): Promise<Condition> {
+  return waitFor(
+    async () => {
+      const c = await podGroupCondition(h, name, 'PodGroupInitiallyScheduled');
+      return c?.status === status ? c : undefined;
+    },
+    { timeoutMs: 30_000, what: `PodGroupInitiallyScheduled=${status} on PodGroup ${name}` },
+  );
+}
+
 async function jobPodNames(h: Harness, job: string, count: number): Promise<string[]> {
   return waitFor(
     async () => {
@@ -136,13 +147,7 @@ describe('gang dialects', () => {
     await h.createJob('train', 3, { podGroupName: 'train' });
     const pods = await jobPodNames(h, 'train', 3);
 
-    const waiting = await waitFor(
-      async () => {
-        const c = await podGroupCondition(h!, 'train', 'PodGroupInitiallyScheduled');
-        return c?.status === 'False' ? c : undefined;
-      },
-      { timeoutMs: 30_000, what: 'PodGroupInitiallyScheduled=False on PodGroup train' },
-    );
+    const waiting = await waitForCondition(h, 'train', 'False');
     expect(waiting.reason).toBe('Unschedulable');
     expect(waiting.message).toMatch(
       /^gang .*\/train \(scheduling\.k8s\.io PodGroup\): 3 members can never fit this cluster/,
@@ -153,13 +158,7 @@ describe('gang dialects', () => {
     await h.addNodes(1);
     const placed = await h.waitBound(pods);
     expect(new Set(pods.map((p) => placed.get(p))).size).toBe(3);
-    const scheduled = await waitFor(
-      async () => {
-        const c = await podGroupCondition(h!, 'train', 'PodGroupInitiallyScheduled');
-        return c?.status === 'True' ? c : undefined;
-      },
-      { timeoutMs: 30_000, what: 'PodGroupInitiallyScheduled=True on PodGroup train' },
-    );
+    const scheduled = await waitForCondition(h, 'train', 'True');
     expect(scheduled.reason).toBe('Scheduled');
   });
 
