@@ -11,7 +11,14 @@ function capture(options: Omit<LoggerOptions, 'stream' | 'now' | 'isTTY'> & { re
   const chunks: string[] = [];
   stream.on('data', (c: Buffer) => chunks.push(c.toString('utf8')));
   const log = createLogger({ isTTY: false, ...options, stream, now: () => AT });
-  return { log, lines: () => chunks.join('').split('\n').filter((l) => l !== '') };
+  return {
+    log,
+    lines: () =>
+      chunks
+        .join('')
+        .split('\n')
+        .filter((l) => l !== ''),
+  };
 }
 
 describe('logger', () => {
@@ -20,8 +27,15 @@ describe('logger', () => {
     log.info('bound team/a', { action: 'bind', pod: 'team/a', node: 'n1' });
     log.warn('slow', { error: new Error('boom'), big: 10n });
     await log.flush();
-    expect(lines().map((l) => JSON.parse(l))).toEqual([
-      { level: 'info', message: 'bound team/a', action: 'bind', pod: 'team/a', node: 'n1', timestamp: AT.toISOString() },
+    expect(lines().map((l): unknown => JSON.parse(l))).toEqual([
+      {
+        level: 'info',
+        message: 'bound team/a',
+        action: 'bind',
+        pod: 'team/a',
+        node: 'n1',
+        timestamp: AT.toISOString(),
+      },
       { level: 'warn', message: 'slow', error: 'boom', big: '10', timestamp: AT.toISOString() },
     ]);
   });
@@ -30,7 +44,12 @@ describe('logger', () => {
     const { log, lines } = capture({ level: 'info', format: 'json' });
     log.info('planned', { level: 'x', message: 'y', timestamp: 'z', n: 1 });
     await log.flush();
-    expect(JSON.parse(lines()[0] ?? '')).toEqual({ level: 'info', message: 'planned', n: 1, timestamp: AT.toISOString() });
+    expect(JSON.parse(lines()[0] ?? '')).toEqual({
+      level: 'info',
+      message: 'planned',
+      n: 1,
+      timestamp: AT.toISOString(),
+    });
   });
 
   it('drops lines below its level', async () => {

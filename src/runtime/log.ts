@@ -70,7 +70,9 @@ export class Logger {
 
   private line(level: LogLevel, message: string, fields: LogFields | undefined): void {
     if (RANK[level] > this.rank || this.stream === undefined) return;
-    this.pending.push(this.json ? jsonLine(level, message, fields, this.now()) : textLine(level, message, fields, this.now()));
+    this.pending.push(
+      this.json ? jsonLine(level, message, fields, this.now()) : textLine(level, message, fields, this.now()),
+    );
     if (!this.scheduled) {
       this.scheduled = true;
       setImmediate(() => {
@@ -133,7 +135,8 @@ function stringify(value: unknown): string {
       if (typeof v === 'bigint') return v.toString();
       return v;
     });
-  } catch {
-    return JSON.stringify(String(value));
+  } catch (err) {
+    // A cycle (the one failure a plain field can cause) is named, not printed.
+    return JSON.stringify(`unprintable: ${err instanceof Error ? err.message : 'unknown'}`);
   }
 }
