@@ -47,6 +47,8 @@ interface PodShape {
   memory: number;
   priority: number;
   group?: string;
+  /** The gang's <prefix>/topology-key annotation (a node label its members share). */
+  topologyKey?: string;
   labels?: Record<string, string>;
   podAffinity?: PodAffinityRules;
   spread?: SpreadConstraint[];
@@ -56,6 +58,7 @@ function makePod(o: PodShape): Pod {
   const name = `pod-${serial++}`;
   const annotations: Record<string, string> =
     o.group === undefined ? {} : { 'custom-scheduling.k8s.io/group-name': o.group };
+  if (o.topologyKey !== undefined) annotations['custom-scheduling.k8s.io/topology-key'] = o.topologyKey;
   return {
     key: `bench/${name}`,
     namespace: 'bench',
@@ -82,7 +85,7 @@ function makePod(o: PodShape): Pod {
     resourceClaims: false,
     nominatedNodeName: '',
     schedulingGated: false,
-    // The gang declaration the converter would read from the annotation.
+    // The gang declaration the converter would read from the annotations.
     ...(o.group === undefined
       ? {}
       : {
@@ -94,6 +97,9 @@ function makePod(o: PodShape): Pod {
               field: 'annotation custom-scheduling.k8s.io/group-name',
               quorum: undefined,
               quorumProblem: undefined,
+              topologyKey: o.topologyKey,
+              preferredTopologyKey: undefined,
+              topologyProblem: undefined,
             },
           ],
         }),

@@ -142,6 +142,20 @@ describe('what a PodGroup says of its gang', () => {
     expect(plan(without).evictions).toEqual([]);
   });
 
+  it("holds a gang whose member states another topology key than its PodGroup's", () => {
+    const ref = gangRef('kubernetes', 'train', undefined, { topologyKey: 'example.com/rack' });
+    const s: Snapshot = {
+      ...snap(two, [...members([gangRef('kubernetes', 'train')], 1), pod('m-9', { gangRefs: [ref] })]),
+      podGroups: [podGroup('kubernetes', 'train', { topologyKey: 'topology.kubernetes.io/zone' })],
+    };
+    expect(held(s)[0]).toEqual({
+      pod: 'default/m-0',
+      reason: 'InvalidGang',
+      message:
+        "gang default/train (scheduling.k8s.io PodGroup): pod m-9 states topology key example.com/rack but its PodGroup's spec.schedulingConstraints.topology[0].key is topology.kubernetes.io/zone",
+    });
+  });
+
   it('evicts nothing for a gang whose preemptionPolicy is Never', () => {
     const s: Snapshot = {
       ...snap(

@@ -25,8 +25,12 @@ export type Membership =
       readonly group: PodGroup | undefined;
       /** The quorum the pod states itself; undefined when it states none. */
       readonly quorum: number | undefined;
-      /** The stated quorum is invalid: the gang is held with this. */
-      readonly quorumProblem: Hold | undefined;
+      /** The node label every member must share a value of: its PodGroup's, else the one the pod states. */
+      readonly topologyKey: string | undefined;
+      /** The node label whose tightest domain the pod would have its gang tried in first. */
+      readonly preferredTopologyKey: string | undefined;
+      /** The pod's stated quorum or topology is invalid, or disagrees with its PodGroup: the gang is held with this. */
+      readonly problem: Hold | undefined;
     };
 
 const NO_GANG: Membership = Object.freeze({ kind: 'none' });
@@ -114,9 +118,9 @@ export class GangResolver {
     if (first.quorum === 'basic') return NO_GANG;
     const stated = candidates.find((c) => c.ref.quorum !== undefined)?.ref.quorum;
     const wrong = candidates.find((c) => c.ref.quorumProblem !== undefined);
-    const quorumProblem =
+    const problem =
       wrong?.ref.quorumProblem === undefined
-        ? undefined
+        ? topologyProblem(pod, first)
         : {
             reason: invalidReason(wrong.ref.source),
             message: `gang ${first.key}: pod ${pod.name} has ${wrong.ref.quorumProblem}`,
@@ -127,7 +131,26 @@ export class GangResolver {
       source: first.ref.source,
       group: first.group,
       quorum: stated,
-      quorumProblem,
+      topologyKey: first.group?.topologyKey ?? first.ref.topologyKey,
+      preferredTopologyKey: first.ref.preferredTopologyKey,
+      problem,
     };
   }
+}
+
+/**
+ * The pod's topology annotations are invalid, or name another key than its PodGroup's
+ * topology constraint (every declaration of a pod carries the same annotations).
+ */
+function topologyProblem(pod: Pod, c: Candidate): Hold | undefined {
+  if (c.ref.topologyProblem !== undefined) {
+    return { reason: 'InvalidAnnotation', message: `gang ${c.key}: pod ${pod.name} has ${c.ref.topologyProblem}` };
+  }
+  const stated = c.ref.topologyKey;
+  const declared = c.group?.topologyKey;
+  if (stated === undefined || declared === undefined || stated === declared) return undefined;
+  return {
+    reason: 'InvalidGang',
+    message: `gang ${c.key}: pod ${pod.name} states topology key ${stated} but its PodGroup's spec.schedulingConstraints.topology[0].key is ${declared}`,
+  };
 }

@@ -73,3 +73,46 @@ describe('the quorum of a custom gang', () => {
     expect(gangOf.get('default/c')).toBe('default/g'); // still its gang's, for its priority as a victim
   });
 });
+
+describe('where a gang runs (its topology keys)', () => {
+  const RACK = 'example.com/rack';
+  const gangIn = (members: Pod[], pods = index(members)) => pods.gangs.get('default/g');
+
+  it('takes the key the members state; members that state none follow the others', () => {
+    const gang = gangIn([
+      pod('a', { group: 'g', topologyKey: RACK, preferredTopologyKey: 'example.com/block' }),
+      pod('b', { group: 'g' }),
+    ]);
+    expect([gang?.topologyKey, gang?.preferredTopologyKey]).toEqual([RACK, 'example.com/block']);
+  });
+
+  it('holds a gang whose members state different keys, naming both values and a pod of each', () => {
+    const members = [
+      pod('c', { group: 'g', topologyKey: 'topology.kubernetes.io/zone' }),
+      pod('b', { group: 'g', topologyKey: RACK }),
+      pod('a', { group: 'g', topologyKey: RACK }),
+    ];
+    const expected = {
+      reason: 'InvalidAnnotation',
+      message: `gang default/g: members disagree on the topology key: ${RACK} (pod a) but topology.kubernetes.io/zone (pod c)`,
+    };
+    expect(gangIn(members)?.held).toEqual(expected);
+    expect(gangIn([...members].reverse())?.held).toEqual(expected); // whatever the order of the pods
+    const preferred = [
+      pod('a', { group: 'g', preferredTopologyKey: RACK }),
+      pod('b', { group: 'g', preferredTopologyKey: 'x' }),
+    ];
+    expect(gangIn(preferred)?.held?.message).toBe(
+      `gang default/g: members disagree on the preferred topology key: ${RACK} (pod a) but x (pod b)`,
+    );
+  });
+
+  it('holds a gang whose member states an invalid key, naming the annotation', () => {
+    const gang = gangIn([pod('a', { group: 'g', topologyKey: 'rack/' }), pod('b', { group: 'g', topologyKey: RACK })]);
+    expect(gang?.held).toEqual({
+      reason: 'InvalidAnnotation',
+      message:
+        'gang default/g: pod a has invalid annotation custom-scheduling.k8s.io/topology-key="rack/": must be a label key: its name must be at most 63 characters, alphanumerics with "-", "_", "." inside',
+    });
+  });
+});

@@ -27,6 +27,13 @@ export interface Gang {
   /** 'all': a bound member chosen as a victim takes every bound member with it. */
   readonly disruptionMode: 'single' | 'all';
   readonly minResources: MinResources | undefined;
+  /**
+   * Every member runs on nodes with one value of this node label (a rack, a zone), nodes
+   * without it are not candidates; undefined: no such constraint.
+   */
+  readonly topologyKey: string | undefined;
+  /** The gang is tried first in the tightest domain of this label that fits it, then anywhere. */
+  readonly preferredTopologyKey: string | undefined;
   /** Set when the gang cannot be placed as declared: every pending member is held with this. */
   readonly held: Hold | undefined;
 }
@@ -63,6 +70,9 @@ interface Draft {
   readonly members: Pod[];
   /** The largest quorum a member states. */
   stated: number;
+  /** Topology keys the members state (or their PodGroup), each with the first pod by name that does. */
+  readonly topologyKeys: Map<string, string>;
+  readonly preferredKeys: Map<string, string>;
   problem: Hold | undefined;
 }
 
@@ -103,17 +113,48 @@ export function indexGangs(snapshot: Snapshot, sources: readonly GangSource[], r
     if (!isAlive(p)) continue;
     let draft = drafts.get(m.key);
     if (draft === undefined) {
-      draft = { source: m.source, group: m.group, members: [], stated: 0, problem: undefined };
+      draft = {
+        source: m.source,
+        group: m.group,
+        members: [],
+        stated: 0,
+        topologyKeys: new Map(),
+        preferredKeys: new Map(),
+        problem: undefined,
+      };
       drafts.set(m.key, draft);
     }
     draft.members.push(p);
     if (m.quorum !== undefined) draft.stated = Math.max(draft.stated, m.quorum);
-    draft.problem ??= m.quorumProblem;
+    stating(draft.topologyKeys, m.topologyKey, p.name);
+    stating(draft.preferredKeys, m.preferredTopologyKey, p.name);
+    draft.problem ??= m.problem;
   }
 
   const gangs = new Map<string, Gang>();
   for (const [key, draft] of drafts) gangs.set(key, describeGang(key, draft, roles.isPending));
   return { gangs, gangOf, heldPods };
+}
+
+/** Records that pod `name` states `value`, keeping the first name in order (any pod order gives the same). */
+function stating(stated: Map<string, string>, value: string | undefined, name: string): void {
+  if (value === undefined) return;
+  const known = stated.get(value);
+  if (known === undefined || compareStrings(name, known) < 0) stated.set(value, name);
+}
+
+/**
+ * Members that state different keys: the gang is held, naming the first two (members
+ * that state none follow the others, as with min-available).
+ */
+function disagreement(key: string, what: string, stated: ReadonlyMap<string, string>): Hold | undefined {
+  if (stated.size < 2) return undefined;
+  const [a, b] = [...stated].sort(([x], [y]) => compareStrings(x, y));
+  if (a === undefined || b === undefined) return undefined;
+  return {
+    reason: 'InvalidAnnotation',
+    message: `gang ${key}: members disagree on the ${what}: ${a[0]} (pod ${a[1]}) but ${b[0]} (pod ${b[1]})`,
+  };
 }
 
 function describeGang(key: string, draft: Draft, isPending: (p: Pod) => boolean): Gang {
@@ -140,7 +181,29 @@ function describeGang(key: string, draft: Draft, isPending: (p: Pod) => boolean)
     mayPreempt: group?.preemptionPolicy !== 'Never',
     disruptionMode: group?.disruptionMode ?? 'single',
     minResources: group?.minResources,
-    held: draft.problem ?? groupHold(key, group),
+    topologyKey: first(draft.topologyKeys),
+    preferredTopologyKey: first(draft.preferredKeys),
+    held:
+      draft.problem ??
+      groupHold(key, group) ??
+      disagreement(key, 'topology key', draft.topologyKeys) ??
+      disagreement(key, 'preferred topology key', draft.preferredKeys) ??
+      notYet(key, draft),
+  };
+}
+
+/** The one key stated (the gang is held when more are). */
+function first(stated: ReadonlyMap<string, string>): string | undefined {
+  return stated.keys().next().value;
+}
+
+function notYet(key: string, draft: Draft): Hold | undefined {
+  const topologyKey = first(draft.topologyKeys) ?? first(draft.preferredKeys);
+  if (topologyKey === undefined) return undefined;
+  // Topology-aware gangs are a later issue: until then never placed across domains.
+  return {
+    reason: 'GangUnschedulable',
+    message: `gang ${key}: topology key ${topologyKey}: placing every member in one domain is not supported yet`,
   };
 }
 
@@ -148,13 +211,6 @@ function describeGang(key: string, draft: Draft, isPending: (p: Pod) => boolean)
 function groupHold(key: string, group: PodGroup | undefined): Hold | undefined {
   if (group?.unsupported !== undefined) {
     return { reason: 'GangUnschedulable', message: `gang ${key}: ${group.unsupported}` };
-  }
-  if (group?.topologyKey !== undefined) {
-    // Topology-aware gangs are a later issue: until then never placed across domains.
-    return {
-      reason: 'GangUnschedulable',
-      message: `gang ${key}: topology key ${group.topologyKey}: placing every member in one domain is not supported yet`,
-    };
   }
   return undefined;
 }

@@ -30,3 +30,21 @@ export function labelValueProblem(value: string): string | undefined {
   if (!LABEL_VALUE.test(value)) return 'must be a valid label value (alphanumerics, "-", "_", "." inside)';
   return undefined;
 }
+
+/**
+ * Why `key` is not a valid label key (a qualified name: an optional DNS subdomain prefix
+ * and '/', then a name), or undefined when it is.
+ */
+export function labelKeyProblem(key: string): string | undefined {
+  if (key === '') return 'must not be empty';
+  const slash = key.indexOf('/');
+  const prefix = slash < 0 ? undefined : key.slice(0, slash);
+  const name = slash < 0 ? key : key.slice(slash + 1);
+  if (prefix !== undefined && !isDnsSubdomain(prefix)) {
+    return 'must be a label key: its prefix before "/" must be a DNS subdomain';
+  }
+  if (name.length > MAX_LABEL_LENGTH || !LABEL_VALUE.test(name)) {
+    return `must be a label key: its name must be at most ${MAX_LABEL_LENGTH} characters, alphanumerics with "-", "_", "." inside`;
+  }
+  return undefined;
+}

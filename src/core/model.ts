@@ -145,6 +145,15 @@ export type GangRef =
       readonly quorum: number | undefined;
       /** The stated quorum is invalid (the text names the field and the value): the gang is held with it. */
       readonly quorumProblem: string | undefined;
+      /**
+       * The node label every member must share a value of (`<prefix>/topology-key`, stated on
+       * the pod whatever declares its gang); undefined when the pod states none.
+       */
+      readonly topologyKey: string | undefined;
+      /** The node label whose tightest domain is tried first (`<prefix>/preferred-topology-key`). */
+      readonly preferredTopologyKey: string | undefined;
+      /** A stated topology key is invalid (the text names the annotation and the value): the gang is held with it. */
+      readonly topologyProblem: string | undefined;
     }
   | { readonly kind: 'invalid'; readonly source: GangSource; readonly problem: string };
 

@@ -13,7 +13,7 @@ import {
   type PodGroup,
   type PodGroupSource,
 } from './model.js';
-import { labelValueProblem } from './labels.js';
+import { labelKeyProblem, labelValueProblem } from './labels.js';
 import { DEFAULT_PLAN_CONFIG, type PlanConfig } from './plan-types.js';
 
 const GiB = 1024 ** 3;
@@ -58,18 +58,61 @@ export type PodOptions = { [K in keyof Omit<Pod, 'key' | 'name' | 'requests'>]?:
   scalar?: Record<string, number> | undefined;
   group?: string | undefined;
   minAvailable?: string | undefined;
+  /** The annotations <prefix>/topology-key and <prefix>/preferred-topology-key. */
+  topologyKey?: string | undefined;
+  preferredTopologyKey?: string | undefined;
   age?: number | undefined; // seconds after T0 the pod was created
 };
 
 const GROUP_NAME = 'custom-scheduling.k8s.io/group-name';
 const MIN_AVAILABLE = 'custom-scheduling.k8s.io/min-available';
+const TOPOLOGY_KEY = 'custom-scheduling.k8s.io/topology-key';
+const PREFERRED_TOPOLOGY_KEY = 'custom-scheduling.k8s.io/preferred-topology-key';
+
+/** Where a pod states its gang runs, as the annotations say. */
+export interface StatedTopology {
+  readonly topologyKey?: string | undefined;
+  readonly preferredTopologyKey?: string | undefined;
+}
+
+type TopologyFields = Pick<
+  Extract<GangRef, { kind: 'member' }>,
+  'topologyKey' | 'preferredTopologyKey' | 'topologyProblem'
+>;
+
+function keyProblem(annotation: string, key: string | undefined): string | undefined {
+  const problem = key === undefined ? undefined : labelKeyProblem(key);
+  return problem === undefined ? undefined : `invalid annotation ${annotation}=${JSON.stringify(key)}: ${problem}`;
+}
+
+/** The topology fields of a member declaration, as the converter reads the annotations. */
+function topologyFields(t: StatedTopology): TopologyFields {
+  const topologyProblem =
+    keyProblem(TOPOLOGY_KEY, t.topologyKey) ?? keyProblem(PREFERRED_TOPOLOGY_KEY, t.preferredTopologyKey);
+  if (topologyProblem !== undefined)
+    return { topologyKey: undefined, preferredTopologyKey: undefined, topologyProblem };
+  return { topologyKey: t.topologyKey, preferredTopologyKey: t.preferredTopologyKey, topologyProblem: undefined };
+}
 
 /**
  * The custom gang declaration of `group` and `minAvailable`, as the converter reads the
  * annotations with the default prefix (src/snapshot/gang-refs.test.ts checks they agree).
  */
-export function customGangRef(group: string | undefined, minAvailable: string | undefined): GangRef | undefined {
+export function customGangRef(
+  group: string | undefined,
+  minAvailable: string | undefined,
+  topology: StatedTopology = {},
+): GangRef | undefined {
   if (group === undefined) {
+    const stated = topology.topologyKey === undefined ? topology.preferredTopologyKey : topology.topologyKey;
+    if (minAvailable === undefined && stated !== undefined) {
+      const annotation = topology.topologyKey === undefined ? PREFERRED_TOPOLOGY_KEY : TOPOLOGY_KEY;
+      return {
+        kind: 'invalid',
+        source: 'custom',
+        problem: `annotation ${annotation} needs a gang on the same pod (${GROUP_NAME} or a PodGroup)`,
+      };
+    }
     if (minAvailable === undefined) return undefined;
     return {
       kind: 'invalid',
@@ -97,6 +140,7 @@ export function customGangRef(group: string | undefined, minAvailable: string | 
       minAvailable === undefined || valid
         ? undefined
         : `invalid annotation ${MIN_AVAILABLE}=${JSON.stringify(minAvailable)}: must be a positive integer`,
+    ...topologyFields(topology),
   };
 }
 
@@ -110,8 +154,16 @@ const DECLARED_BY: Readonly<Record<GangSource, string>> = {
 };
 
 /** A valid declaration of the gang `name` of `source`, with the quorum the pod states. */
-export function gangRef(source: GangSource, name: string, quorum?: number): GangRef {
-  return { kind: 'member', source, name, field: DECLARED_BY[source], quorum, quorumProblem: undefined };
+export function gangRef(source: GangSource, name: string, quorum?: number, topology: StatedTopology = {}): GangRef {
+  return {
+    kind: 'member',
+    source,
+    name,
+    field: DECLARED_BY[source],
+    quorum,
+    quorumProblem: undefined,
+    ...topologyFields(topology),
+  };
 }
 
 /** A PodGroup in namespace default: a gang of 2 with no terms of its own unless `o` says. */
@@ -136,7 +188,9 @@ export function pod(name: string, o: PodOptions = {}): Pod {
   const annotations: Record<string, string> = { ...o.annotations };
   if (o.group !== undefined) annotations[GROUP_NAME] = o.group;
   if (o.minAvailable !== undefined) annotations[MIN_AVAILABLE] = o.minAvailable;
-  const custom = customGangRef(o.group, o.minAvailable);
+  if (o.topologyKey !== undefined) annotations[TOPOLOGY_KEY] = o.topologyKey;
+  if (o.preferredTopologyKey !== undefined) annotations[PREFERRED_TOPOLOGY_KEY] = o.preferredTopologyKey;
+  const custom = customGangRef(o.group, o.minAvailable, o);
   const gangRefs = o.gangRefs ?? (custom === undefined ? undefined : [custom]);
   const nodeName = o.nodeName ?? '';
   return {

@@ -1,4 +1,4 @@
-import { customGangRef } from '../core/testing.js';
+import { customGangRef, type StatedTopology } from '../core/testing.js';
 import { convertPod } from './pod.js';
 import { deepFreeze, kubePod } from './test-helpers.js';
 
@@ -16,6 +16,9 @@ const refsOf = (
 
 const GROUP = 'custom-scheduling.k8s.io/group-name';
 const MIN = 'custom-scheduling.k8s.io/min-available';
+const TOPOLOGY = 'custom-scheduling.k8s.io/topology-key';
+const PREFERRED = 'custom-scheduling.k8s.io/preferred-topology-key';
+const RACK = 'example.com/rack';
 
 describe('gang declarations of a pod', () => {
   it('are absent when the pod declares none', () => {
@@ -134,6 +137,57 @@ describe('gang declarations of a pod', () => {
       annotations: { [GROUP]: 'train' },
     });
     expect(refs?.map((r) => r.source)).toEqual(['kubernetes', 'custom', 'kueue']);
+  });
+
+  const topologies: Array<[string, StatedTopology]> = [
+    ['a required key', { topologyKey: RACK }],
+    ['a preferred key', { preferredTopologyKey: 'topology.kubernetes.io/zone' }],
+    ['both keys', { topologyKey: 'topology.kubernetes.io/zone', preferredTopologyKey: RACK }],
+    ['an invalid key', { topologyKey: 'example.com/rack/row' }],
+    ['an invalid preferred key', { preferredTopologyKey: '-rack' }],
+    ['an empty key', { topologyKey: '' }],
+  ];
+  it.each(topologies)('read the topology annotations as the core test pods state them: %s', (_, topology) => {
+    const annotations: Record<string, string> = { [GROUP]: 'train' };
+    if (topology.topologyKey !== undefined) annotations[TOPOLOGY] = topology.topologyKey;
+    if (topology.preferredTopologyKey !== undefined) annotations[PREFERRED] = topology.preferredTopologyKey;
+    expect(refsOf({ annotations })).toEqual([customGangRef('train', undefined, topology)]);
+  });
+
+  it('read the topology annotations with the configured prefix, naming the annotation when a key is invalid', () => {
+    const annotations = { 'acme.io/group-name': 'train', 'acme.io/topology-key': 'rack key', [TOPOLOGY]: RACK };
+    expect(refsOf({ annotations }, 'acme.io')).toEqual([
+      expect.objectContaining({
+        topologyKey: undefined,
+        topologyProblem:
+          'invalid annotation acme.io/topology-key="rack key": must be a label key: its name must be at most 63 characters, alphanumerics with "-", "_", "." inside',
+      }),
+    ]);
+  });
+
+  it('join the topology annotations to every gang the pod declares, whatever its source', () => {
+    const refs = refsOf({
+      spec: { schedulingGroup: { podGroupName: 'train' } },
+      labels: { 'kueue.x-k8s.io/pod-group-name': 'train' },
+      annotations: { [TOPOLOGY]: RACK, [PREFERRED]: 'example.com/block' },
+    });
+    expect(refs?.map((r) => (r.kind === 'member' ? [r.source, r.topologyKey, r.preferredTopologyKey] : r))).toEqual([
+      ['kubernetes', RACK, 'example.com/block'],
+      ['kueue', RACK, 'example.com/block'],
+    ]);
+  });
+
+  it('hold a pod that states a topology but declares no gang', () => {
+    expect(refsOf({ annotations: { [PREFERRED]: RACK } })).toEqual([
+      customGangRef(undefined, undefined, { preferredTopologyKey: RACK }),
+    ]);
+    expect(refsOf({ annotations: { [TOPOLOGY]: RACK } })).toEqual([
+      {
+        kind: 'invalid',
+        source: 'custom',
+        problem: `annotation ${TOPOLOGY} needs a gang on the same pod (${GROUP} or a PodGroup)`,
+      },
+    ]);
   });
 
   it('share one frozen declaration among the members of a gang', () => {

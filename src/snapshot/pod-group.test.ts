@@ -62,6 +62,12 @@ describe('convertPodGroup', () => {
     expect(converted(kubernetes({ schedulingPolicy: gang, resourceClaims: [{ name: 'gpu' }] })).unsupported).toBe(
       'spec.resourceClaims: devices are not allocated by this scheduler',
     );
+    const invalidKey = [{ key: 'example.com/rack/row' }];
+    expect(
+      converted(kubernetes({ schedulingPolicy: gang, schedulingConstraints: { topology: invalidKey } })).unsupported,
+    ).toBe(
+      'spec.schedulingConstraints.topology[0].key "example.com/rack/row": must be a label key: its name must be at most 63 characters, alphanumerics with "-", "_", "." inside',
+    );
     const topology = [{ key: 'zone' }, { key: 'rack' }];
     expect(converted(kubernetes({ schedulingPolicy: gang, schedulingConstraints: { topology } })).unsupported).toBe(
       'spec.schedulingConstraints.topology: more than one topology constraint is not supported',

@@ -7,6 +7,7 @@
 // Priority: only a number counts. A priorityClassName alone cannot be resolved (a snapshot
 // has no PriorityClasses); its members' priority stands in, which Priority admission set
 // from their own class.
+import { labelKeyProblem } from '../core/labels.js';
 import type { MinResources, PodGroup, PodGroupSource } from '../core/model.js';
 import { fail, type Result } from '../core/result.js';
 import {
@@ -142,6 +143,9 @@ function kubernetesGroup(spec: Plain, namespace: string, name: string): PodGroup
 function unsupportedKubernetesFields(spec: Plain, topologyKeys: readonly string[]): string | undefined {
   if (topologyKeys.length > 1) return `${TOPOLOGY}: more than one topology constraint is not supported`;
   if (topologyKeys[0] === '') return `${TOPOLOGY}[0].key: must not be empty`;
+  const key = topologyKeys[0];
+  const keyProblem = key === undefined ? undefined : labelKeyProblem(key);
+  if (keyProblem !== undefined) return `${TOPOLOGY}[0].key ${JSON.stringify(key)}: ${keyProblem}`;
   const parent = optionalString(spec['parentCompositePodGroupName'], 'spec.parentCompositePodGroupName');
   if (parent !== undefined) return `spec.parentCompositePodGroupName: composite pod groups are not supported`;
   if (list(spec['resourceClaims'], 'spec.resourceClaims').length > 0) {
