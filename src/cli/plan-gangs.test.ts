@@ -160,6 +160,39 @@ describe('plan with gangs in every dialect', () => {
     expect((await plan([], node('n1'), ...members)).bindings).toHaveLength(2); // no gang with the default prefix
   });
 
+  it('keeps a gang with a topology key in one domain: the annotation, or the PodGroup constraint', async () => {
+    const RACK = 'example.com/rack';
+    const inRack = (name: string, rack: string) => {
+      const n = node(name);
+      return { ...n, metadata: { ...n.metadata, labels: { ...n.metadata.labels, [RACK]: rack } } };
+    };
+    // r1 has the most free nodes; r2 is the tightest rack that holds a gang of two 2-cpu members.
+    const racks = [inRack('n1', 'r1'), inRack('n2', 'r1'), inRack('n3', 'r1'), inRack('n4', 'r2'), inRack('n5', 'r2')];
+    const big = { containers: [{ name: 'c', resources: { requests: { cpu: '2' } } }] };
+    const annotated = ['w-0', 'w-1'].map((name) =>
+      pending(name, {
+        annotations: { 'custom-scheduling.k8s.io/group-name': 'w', 'custom-scheduling.k8s.io/topology-key': RACK },
+        spec: big,
+      }),
+    );
+    const out = await plan([], ...racks, ...annotated);
+    expect(out.bindings.map((b) => b.node)).toEqual(['n4', 'n5']);
+    const group = podGroup('scheduling.k8s.io/v1beta1', 'w', {
+      schedulingPolicy: { gang: { minCount: 3 } },
+      schedulingConstraints: { topology: [{ key: RACK }] },
+    });
+    const members = ['w-0', 'w-1', 'w-2'].map((name) =>
+      pending(name, { spec: { ...big, schedulingGroup: { podGroupName: 'w' } } }),
+    );
+    // Two nodes of 2 cpu a rack: a gang of three 2-cpu members never fits one.
+    const held = await plan(['--no-preemption'], ...racks.slice(1), group, ...members);
+    expect(held.unschedulable.map((u) => u.message)).toEqual(
+      Array(3).fill(
+        'gang team/w (scheduling.k8s.io PodGroup): 3 members can never fit one example.com/rack domain, even with every node empty',
+      ),
+    );
+  });
+
   it('rejects a malformed PodGroup, naming the object and the field', async () => {
     const bad = podGroup('scheduling.k8s.io/v1beta1', 'train', { schedulingPolicy: { gang: { minCount: 0 } } });
     const result = await runPlan(['-'], list(bad));

@@ -169,7 +169,7 @@ describe('what a PodGroup says of its gang', () => {
     expect(p.unschedulable.map((u) => u.reason)).toEqual(['GangUnschedulable', 'GangUnschedulable']);
   });
 
-  it('holds a gang with a topology key (topology-aware gangs come later) and one with an unsupported field', () => {
+  it('places a gang with a topology key in one domain, and holds one with an unsupported field', () => {
     const topology: Snapshot = {
       ...snap(two, members([gangRef('kubernetes', 'train')], 2)),
       podGroups: [podGroup('kubernetes', 'train', { topologyKey: 'topology.kubernetes.io/zone' })],
@@ -177,9 +177,10 @@ describe('what a PodGroup says of its gang', () => {
     expect(held(topology)[0]).toEqual({
       pod: 'default/m-0',
       reason: 'GangUnschedulable',
-      message:
-        'gang default/train (scheduling.k8s.io PodGroup): topology key topology.kubernetes.io/zone: placing every member in one domain is not supported yet',
+      message: 'gang default/train (scheduling.k8s.io PodGroup): no node has the label topology.kubernetes.io/zone',
     });
+    const zoned = [node('a', { labels: { 'topology.kubernetes.io/zone': 'z1' } }), ...two.slice(1)];
+    expect(plan({ ...topology, nodes: zoned }).bindings.map((b) => b.node)).toEqual(['a', 'a']);
     const unsupported: Snapshot = {
       ...topology,
       podGroups: [

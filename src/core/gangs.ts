@@ -187,8 +187,7 @@ function describeGang(key: string, draft: Draft, isPending: (p: Pod) => boolean)
       draft.problem ??
       groupHold(key, group) ??
       disagreement(key, 'topology key', draft.topologyKeys) ??
-      disagreement(key, 'preferred topology key', draft.preferredKeys) ??
-      notYet(key, draft),
+      disagreement(key, 'preferred topology key', draft.preferredKeys),
   };
 }
 
@@ -197,17 +196,7 @@ function first(stated: ReadonlyMap<string, string>): string | undefined {
   return stated.keys().next().value;
 }
 
-function notYet(key: string, draft: Draft): Hold | undefined {
-  const topologyKey = first(draft.topologyKeys) ?? first(draft.preferredKeys);
-  if (topologyKey === undefined) return undefined;
-  // Topology-aware gangs are a later issue: until then never placed across domains.
-  return {
-    reason: 'GangUnschedulable',
-    message: `gang ${key}: topology key ${topologyKey}: placing every member in one domain is not supported yet`,
-  };
-}
-
-/** What a PodGroup asks that this scheduler cannot do (yet): its members wait. */
+/** What a PodGroup asks that this scheduler cannot do: its members wait. */
 function groupHold(key: string, group: PodGroup | undefined): Hold | undefined {
   if (group?.unsupported !== undefined) {
     return { reason: 'GangUnschedulable', message: `gang ${key}: ${group.unsupported}` };

@@ -17,6 +17,9 @@ import { claim, GiB, onNode, storageClass, uses, volume } from './volumes/testin
 
 const NOW = T0 + 3_600_000;
 const GROUP = 'custom-scheduling.k8s.io/group-name';
+const TOPOLOGY = 'custom-scheduling.k8s.io/topology-key';
+const PREFERRED = 'custom-scheduling.k8s.io/preferred-topology-key';
+const RACK = 'example.com/rack';
 
 /** mulberry32: a tiny deterministic PRNG. */
 function random(seed: number): () => number {
@@ -188,6 +191,63 @@ function checkStorage(s: Snapshot, plan: Plan): void {
   }
 }
 
+/**
+ * Racks from their own stream: most nodes in one of three, and some gangs (pending or
+ * running) that must run in one rack, or would rather.
+ */
+function withRacks(seed: number, s: Snapshot): Snapshot {
+  const r = random(seed * 31_337 + 3);
+  const nodes = s.nodes.map((n) =>
+    r() < 0.8 ? { ...n, labels: { ...n.labels, [RACK]: `r${1 + Math.floor(r() * 3)}` } } : n,
+  );
+  const where = new Map<string, string>();
+  for (const g of ['g0', 'g1', 'g2', 'g3', 'run0', 'run1', 'run2']) {
+    const roll = r();
+    if (roll < 0.4) where.set(g, TOPOLOGY);
+    else if (roll < 0.5) where.set(g, PREFERRED);
+  }
+  const pods = s.pods.map((p): Pod => {
+    const annotation = where.get(p.annotations[GROUP] ?? '');
+    if (annotation === undefined) return p;
+    const field = annotation === TOPOLOGY ? 'topologyKey' : 'preferredTopologyKey';
+    const gangRefs = p.gangRefs?.map((ref) => (ref.kind === 'member' ? { ...ref, [field]: RACK } : ref));
+    return {
+      ...p,
+      annotations: { ...p.annotations, [annotation]: RACK },
+      ...(gangRefs === undefined ? {} : { gangRefs }),
+    };
+  });
+  return { ...s, nodes, pods };
+}
+
+/**
+ * 8. Every member of a gang with a topology key placed in this plan is on a node with
+ *    the label, the same value as every other member placed and every running member.
+ */
+function checkRacks(s: Snapshot, plan: Plan): number {
+  const nodeOf = new Map(s.nodes.map((n) => [n.name, n]));
+  const placed = new Map([...plan.bindings, ...plan.nominations].map((b) => [b.pod, b.node]));
+  const members = new Map<string, Array<[Pod, string]>>();
+  for (const p of s.pods) {
+    const group = p.annotations[GROUP];
+    if (group === undefined || p.annotations[TOPOLOGY] === undefined || p.schedulerName !== 'custom-scheduler')
+      continue;
+    const running =
+      p.nodeName !== '' && p.phase !== 'Succeeded' && p.phase !== 'Failed' && p.deletionTime === undefined;
+    const at = placed.get(p.key) ?? (running ? p.nodeName : undefined);
+    if (at !== undefined && nodeOf.has(at)) members.set(group, [...(members.get(group) ?? []), [p, at]]);
+  }
+  let checked = 0;
+  for (const [group, list] of members) {
+    if (!list.some(([p]) => placed.has(p.key))) continue;
+    checked++;
+    const values = list.map(([p, at]) => `${p.name}@${at}:${nodeOf.get(at)?.labels[RACK] ?? 'none'}`);
+    const distinct = new Set(list.map(([, at]) => nodeOf.get(at)?.labels[RACK]));
+    expect([group, distinct.size, distinct.has(undefined), values]).toEqual([group, 1, false, values]);
+  }
+  return checked;
+}
+
 function cluster(seed: number): Snapshot {
   const r = random(seed);
   const int = (lo: number, hi: number): number => lo + Math.floor(r() * (hi - lo + 1));
@@ -255,7 +315,7 @@ function cluster(seed: number): Snapshot {
           },
         ]
       : [];
-  return withStorage(seed, withRules(seed, { nodes, pods, pdbs }));
+  return withRacks(seed, withStorage(seed, withRules(seed, { nodes, pods, pdbs })));
 }
 
 const isPending = (p: Pod): boolean =>
@@ -393,6 +453,7 @@ describe('plan invariants on random clusters', () => {
     ['no preemption, spreading', config({ preemption: false, scoring: 'LeastAllocated' })],
   ];
   it.each(configs)('hold for 300 seeds with %s', (_name, c) => {
+    let rackGangs = 0;
     for (let seed = 1; seed <= 300; seed++) {
       const s = deepFreeze(cluster(seed));
       const plan = planCycle(s, c, NOW);
@@ -400,10 +461,12 @@ describe('plan invariants on random clusters', () => {
         check(s, plan, c);
         checkRules(s, plan);
         checkStorage(s, plan);
+        rackGangs += checkRacks(s, plan);
         expect(JSON.stringify(planCycle(s, c, NOW))).toBe(JSON.stringify(plan));
       } catch (err) {
         throw new Error(`seed ${seed}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
       }
     }
+    expect(rackGangs).toBeGreaterThan(20); // the rule is exercised, not vacuously true
   });
 });

@@ -2,6 +2,7 @@
 // Like kube-scheduler, large clusters stop searching once enough feasible nodes are
 // found (percentageOfNodesToScore) and the next pod starts where this one stopped,
 // so work spreads over the cluster while the plan stays deterministic.
+import type { Domain } from './domains.js';
 import { checkCapacity, checkStatic } from './filters/fit.js';
 import type { PlanConfig } from './plan-types.js';
 import { ReasonTally, type Rejection } from './reasons.js';
@@ -25,6 +26,8 @@ export interface Search {
   readonly volumes: VolumeIndex;
   /** Failed searches by pod shape; see `findNode` for how long one stays valid. */
   readonly failures: Map<string, FailedSearch>;
+  /** Set when the search is limited to one topology domain (a gang that runs in one). */
+  readonly scope?: Domain;
 }
 
 interface FailedSearch {
@@ -131,13 +134,18 @@ function searchNodes(search: Search, f: PodFacts): Placement {
   if (volumes?.hold !== undefined)
     return { ok: false, tally: new ReasonTally(), resolvable: [], preFilter: volumes.hold };
   const rules = prepareTopologyRules(state.topology, f);
+  const scope = search.scope;
   // A nominated pod gets its node first, as kube-scheduler evaluates the nominated node first.
   const nominated = state.byName.get(f.pod.nominatedNodeName);
-  if (nominated !== undefined && checkNode(search, f, nominated, rules, volumes) === undefined) {
+  if (
+    nominated !== undefined &&
+    (scope === undefined || scope.indexes.has(nominated.index)) &&
+    checkNode(search, f, nominated, rules, volumes) === undefined
+  ) {
     return { ok: true, ns: nominated };
   }
 
-  const nodes = state.nodes;
+  const nodes = scope?.nodes ?? state.nodes;
   const n = nodes.length;
   const tally = new ReasonTally();
   const resolvable: NodeState[] = [];

@@ -162,13 +162,41 @@ export function selectVictims(
   return { ns, victims, pdbViolations, highestPriority, prioritySum };
 }
 
-/** kube-scheduler's order: fewest PDB violations, lowest top priority, smallest sum, fewest victims, then name. */
-function better(a: VictimChoice, b: VictimChoice): boolean {
+/** What evicting some victims costs, in the terms kube-scheduler compares. */
+export interface VictimCost {
+  readonly pdbViolations: number;
+  readonly highestPriority: number;
+  readonly prioritySum: number;
+  readonly victims: number;
+}
+
+/** The cost of several choices together (a gang's members, each with its victims). */
+export function costOf(choices: readonly VictimChoice[]): VictimCost {
+  let pdbViolations = 0;
+  let highestPriority = Number.NEGATIVE_INFINITY;
+  let prioritySum = 0;
+  let victims = 0;
+  for (const c of choices) {
+    pdbViolations += c.pdbViolations;
+    highestPriority = Math.max(highestPriority, c.highestPriority);
+    prioritySum += c.prioritySum;
+    victims += c.victims.length;
+  }
+  return { pdbViolations, highestPriority, prioritySum, victims };
+}
+
+/** kube-scheduler's order: fewest PDB violations, lowest top priority, smallest sum, fewest victims. */
+export function cheaper(a: VictimCost, b: VictimCost): boolean | undefined {
   if (a.pdbViolations !== b.pdbViolations) return a.pdbViolations < b.pdbViolations;
   if (a.highestPriority !== b.highestPriority) return a.highestPriority < b.highestPriority;
   if (a.prioritySum !== b.prioritySum) return a.prioritySum < b.prioritySum;
-  if (a.victims.length !== b.victims.length) return a.victims.length < b.victims.length;
-  return a.ns.index < b.ns.index;
+  if (a.victims !== b.victims) return a.victims < b.victims;
+  return undefined; // the same cost
+}
+
+/** The cheaper choice (see cheaper), then the node whose name sorts first. */
+function better(a: VictimChoice, b: VictimChoice): boolean {
+  return cheaper(costOf([a]), costOf([b])) ?? a.ns.index < b.ns.index;
 }
 
 /** Dry-runs candidates (at least 100 or 10% of nodes, as kube-scheduler) and picks the cheapest. */

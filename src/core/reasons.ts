@@ -2,6 +2,18 @@
 // one message. A rejection is a value: `resolvable` says whether evicting pods could
 // help (resources, ports, pod slots) or not (taints, selectors, node state).
 
+// One text per resource, made once: counting a fresh string costs hashing it again on every node.
+const insufficientTexts = new Map<string, string>();
+
+function insufficient(resource: string): string {
+  let text = insufficientTexts.get(resource);
+  if (text === undefined) {
+    text = `Insufficient ${resource}`;
+    if (insufficientTexts.size < 1000) insufficientTexts.set(resource, text);
+  }
+  return text;
+}
+
 export const REASON = {
   notReady: 'node(s) were not ready',
   unschedulable: 'node(s) were unschedulable',
@@ -9,7 +21,7 @@ export const REASON = {
   ports: "node(s) didn't have free ports for the requested pod ports",
   tooManyPods: 'Too many pods',
   maxPodsPerNode: 'node(s) already had maxPodsPerNode pods of this scheduler',
-  insufficient: (resource: string): string => `Insufficient ${resource}`,
+  insufficient,
   untoleratedTaint: (key: string, value: string): string => `node(s) had untolerated taint {${key}: ${value}}`,
   podAffinity: "node(s) didn't match pod affinity rules",
   podAntiAffinity: "node(s) didn't match pod anti-affinity rules",

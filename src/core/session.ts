@@ -3,6 +3,8 @@
 // pods and gangs through its entry points only: find a node, find victims, make
 // tentative changes in a statement that is kept or discarded, and record the outcome.
 import { compareStrings } from './compare.js';
+import { Rooms, type Demand, type Room } from './domain-room.js';
+import { DomainIndex, domainIn, domainName, type Domain } from './domains.js';
 import { checkStatic } from './filters/fit.js';
 import { beyondCapacity, clusterCapacity, type Capacity } from './gang-capacity.js';
 import { indexGangs, olderFirst, podRoles, type Gang } from './gangs.js';
@@ -49,6 +51,11 @@ export class Session {
   private empty: ClusterState | undefined;
   private capacity: Capacity | undefined;
   private readonly namespaceLabels: NamespaceLabels;
+  /** Topology domains of the keys gangs ask for. */
+  readonly domains: DomainIndex;
+  /** A search limited to each domain tried, so failed searches are remembered per domain. */
+  private readonly scoped = new Map<Domain, Search>();
+  private roomCache: Rooms | undefined;
 
   private readonly bindings: Binding[] = [];
   private readonly evictions: Eviction[] = [];
@@ -69,6 +76,7 @@ export class Session {
 
     this.namespaceLabels = namespaceLabelsOf(snapshot);
     this.state = new ClusterState(snapshot.nodes, snapshot.pdbs, this.namespaceLabels);
+    this.domains = new DomainIndex(this.state.nodes);
     const pendingByGang = new Map<string, PodFacts[]>();
     for (const pod of snapshot.pods) {
       const gangKey = pod.gangRefs === undefined ? undefined : index.gangOf.get(pod.key);
@@ -170,9 +178,30 @@ export class Session {
     return this.empty;
   }
 
-  /** A node for the pod as things stand (no evictions). */
-  find(f: PodFacts): Placement {
-    return findNode(this.search, f);
+  /** A node for the pod as things stand (no evictions), in `domain` when given. */
+  find(f: PodFacts, domain?: Domain): Placement {
+    return findNode(domain === undefined ? this.search : this.searchIn(domain), f);
+  }
+
+  private searchIn(domain: Domain): Search {
+    let search = this.scoped.get(domain);
+    if (search === undefined) {
+      const feasibleToFind = feasibleNodesToFind(domain.nodes.length, this.config.percentageOfNodesToScore);
+      search = { ...this.search, scope: domain, feasibleToFind, nextStart: 0, failures: new Map() };
+      this.scoped.set(domain, search);
+    }
+    return search;
+  }
+
+  /** The node of this name, when the snapshot has it. */
+  nodeNamed(name: string): NodeState | undefined {
+    return this.state.byName.get(name);
+  }
+
+  /** How many times `demand` fits each domain, as `f` sees it (see domain-room.ts). */
+  rooms(f: PodFacts, demand: Demand): (domain: Domain) => Room {
+    this.roomCache ??= new Rooms(this.state);
+    return this.roomCache.view(f, demand);
   }
 
   /** The cheapest victims that make room for the pod on one of the nodes evictions could help. */
@@ -209,10 +238,11 @@ export class Session {
    * running. Affinity to other pods may be met once they run: an empty cluster proves
    * nothing then, so such members are never called hopeless.
    */
-  neverFits(members: readonly PodFacts[], needed: number): boolean {
+  neverFits(members: readonly PodFacts[], needed: number, domain?: Domain): boolean {
     if (members.some((f) => f.pod.podAffinity.required.length > 0)) return false;
     const empty = this.emptyCluster();
-    const search: Search = { ...this.search, state: empty, nextStart: 0, failures: new Map() };
+    const base: Search = { ...this.search, state: empty, nextStart: 0, failures: new Map() };
+    const search: Search = domain === undefined ? base : { ...base, scope: domainIn(empty, domain) };
     const start = empty.mark();
     let count = 0;
     for (const f of members) {
@@ -312,10 +342,15 @@ export class Session {
     return undefined;
   }
 
-  unavailable(p: Placement & { ok: false }, preemptionTried: boolean): string {
-    const total = this.state.nodes.length;
+  /** kube-scheduler's message for a failed search; one limited to a domain names it and counts its nodes. */
+  unavailable(p: Placement & { ok: false }, preemptionTried: boolean, domain?: Domain): string {
+    const total = domain?.nodes.length ?? this.state.nodes.length;
+    const where = domain === undefined ? '' : `${domainName(domain)}: `;
     const message =
-      p.preFilter === undefined ? nodesUnavailable(total, p.tally) : `0/${total} nodes are available: ${p.preFilter}.`;
+      where +
+      (p.preFilter === undefined
+        ? nodesUnavailable(total, p.tally)
+        : `0/${total} nodes are available: ${p.preFilter}.`);
     if (!preemptionTried || total === 0) return message;
     const after = new ReasonTally();
     after.add(Array(p.resolvable.length).fill(REASON.noVictims));
