@@ -169,6 +169,15 @@ describe('preemption for a gang with a topology key', () => {
     expect(p.evictions.map((e) => e.pod).sort()).toEqual(['default/low-c', 'default/low-d']);
   });
 
+  it('binds a gang nominated by an earlier preemption in its rack once the victims are gone, though another is tighter', () => {
+    const five = [...nodes, inRack('e', 'r2')];
+    const nominated = gang(2, { priority: 10 }).map((m, i) => ({ ...m, nominatedNodeName: i === 0 ? 'c' : 'd' }));
+    const p = plan(snap(five, nominated));
+    expect(p.bindings.map((b) => b.node).sort()).toEqual(['c', 'd']);
+    const fresh = plan(snap(five, gang(2, { priority: 10 })));
+    expect(fresh.bindings.map((b) => b.node).sort()).toEqual(['a', 'b']); // r1 is the tighter
+  });
+
   it('takes what is free in the rack and evicts only for the rest', () => {
     const pods = [...full({ a: 1, c: 3, d: 2 }), ...gang(2, { priority: 10 })];
     const p = plan(snap(nodes, pods));

@@ -90,8 +90,24 @@ interface Fit {
 }
 
 /**
+ * The domain the gang was nominated to (by a preemption in an earlier pass): tried first,
+ * as kube-scheduler tries a nominated node first, so its victims were not evicted for nothing.
+ */
+function nominatedDomain(
+  session: Session,
+  members: readonly PodFacts[],
+  domains: readonly Domain[],
+): Domain | undefined {
+  for (const f of members) {
+    const ns = session.nodeNamed(f.pod.nominatedNodeName);
+    if (ns !== undefined) return domains.find((d) => d.indexes.has(ns.index));
+  }
+  return undefined;
+}
+
+/**
  * Ranks the domains by room for the gang (see domain-room.ts), tightest first, ties by
- * value. When every member has the same node rules, room also rules domains out: room
+ * value; the domain it is nominated to goes first. When every member has the same node rules, room also rules domains out: room
  * below one quorum, or nodes that take fewer members than needed, cannot hold it (for
  * members of different rules it is only the order).
  */
@@ -102,9 +118,15 @@ function rank(session: Session, members: readonly PodFacts[], needed: number, do
   const rules = staticRules(first.pod);
   const uniform = members.every((f) => staticRules(f.pod) === rules);
   const roomOf = session.rooms(first, demand);
+  const nominated = nominatedDomain(session, members, domains);
   return domains
     .map((domain) => ({ domain, room: roomOf(domain) }))
-    .sort((a, b) => a.room.free - b.room.free || compareStrings(a.domain.value, b.domain.value))
+    .sort(
+      (a, b) =>
+        Number(b.domain === nominated) - Number(a.domain === nominated) ||
+        a.room.free - b.room.free ||
+        compareStrings(a.domain.value, b.domain.value),
+    )
     .map(({ domain, room }) => ({
       domain,
       possible: !uniform || (room.free >= 1 && room.slots >= needed),
