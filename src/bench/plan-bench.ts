@@ -1,5 +1,5 @@
 // Planner benchmark: builds synthetic clusters in the core model and times planCycle.
-// Not a test. Run: npm run bench:plan [-- --runs N]
+// Not a test. Run: npm run bench:plan [-- --runs N] [-- --only large|topology|racks|preemption]
 // Prints, per case: sizes, the median and spread of plan time, and peak heap/RSS.
 import { performance } from 'node:perf_hooks';
 import {
@@ -7,6 +7,7 @@ import {
   NO_POD_AFFINITY,
   planCycle,
   type Node,
+  type Plan,
   type Pod,
   type PodAffinityRules,
   type SpreadConstraint,
@@ -17,6 +18,7 @@ import {
 const GiB = 1024 ** 3;
 const HOSTNAME = 'kubernetes.io/hostname';
 const ZONE = 'topology.kubernetes.io/zone';
+const RACK = 'example.com/rack';
 const T0 = Date.parse('2026-01-01T00:00:00Z');
 
 function res(milliCpu: number, memory: number): Resources {
@@ -166,6 +168,28 @@ function topologyCluster(): Snapshot {
   return { ...base, pods };
 }
 
+/**
+ * 5,000 nodes in 100 racks of 50, 100,000 bound pods, 10,000 pending: 200 gangs of 8 that
+ * must each run in one rack (annotation <prefix>/topology-key) among 8,400 single pods.
+ */
+function rackCluster(): Snapshot {
+  const nodes = Array.from({ length: 5000 }, (_, i) => {
+    const n = makeNode(i);
+    return { ...n, labels: { ...n.labels, [RACK]: `rack-${String(Math.floor(i / 50)).padStart(3, '0')}` } };
+  });
+  const pods: Pod[] = [];
+  for (let i = 0; i < 100_000; i++) {
+    pods.push(makePod({ nodeName: nodeNameOf(i % 5000), cpu: 500, memory: 2 * GiB, priority: i % 3 }));
+  }
+  for (let i = 0; i < 8_400; i++) pods.push(makePod({ cpu: 250 + (i % 4) * 250, memory: GiB, priority: i % 5 }));
+  for (let g = 0; g < 200; g++) {
+    for (let m = 0; m < 8; m++) {
+      pods.push(makePod({ cpu: 4000, memory: 16 * GiB, priority: 3, group: `rack-gang-${g}`, topologyKey: RACK }));
+    }
+  }
+  return { nodes, pods, pdbs: [] };
+}
+
 /** Every node full of low-priority pods; 1,000 higher-priority pods pending. */
 function fullCluster(): Snapshot {
   const nodes = Array.from({ length: 5000 }, (_, i) => makeNode(i));
@@ -182,7 +206,23 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)] ?? NaN; // NaN: no runs
 }
 
-function runCase(name: string, build: () => Snapshot, runs: number): void {
+/** How many rack gangs the plan places whole in one rack (the planner's promise, checked outside it). */
+function gangsInOneRack(snapshot: Snapshot, plan: Plan): string {
+  const rackOf = new Map(snapshot.nodes.map((n) => [n.name, n.labels[RACK]]));
+  const groupOf = new Map(snapshot.pods.map((p) => [p.key, p.annotations['custom-scheduling.k8s.io/group-name']]));
+  const racks = new Map<string, Set<string | undefined>>();
+  for (const b of [...plan.bindings, ...plan.nominations]) {
+    const group = groupOf.get(b.pod);
+    if (group?.startsWith('rack-gang-') !== true) continue;
+    const seen = racks.get(group) ?? new Set();
+    seen.add(rackOf.get(b.node));
+    racks.set(group, seen);
+  }
+  const whole = [...racks.values()].filter((r) => r.size === 1 && !r.has(undefined)).length;
+  return ` gangs in one rack=${whole}/${racks.size}`;
+}
+
+function runCase(name: string, build: () => Snapshot, runs: number, check?: (s: Snapshot, p: Plan) => string): void {
   const snapshot = build();
   const times: number[] = [];
   let peakHeap = 0;
@@ -197,6 +237,7 @@ function runCase(name: string, build: () => Snapshot, runs: number): void {
     peakHeap = Math.max(peakHeap, mem.heapUsed);
     peakRss = Math.max(peakRss, mem.rss);
     summary = `bindings=${plan.bindings.length} nominations=${plan.nominations.length} evictions=${plan.evictions.length} unschedulable=${plan.unschedulable.length}`;
+    if (check !== undefined) summary += check(snapshot, plan); // after the timing: not timed
   }
   const pending = snapshot.pods.filter((p) => p.nodeName === '').length;
   console.log(
@@ -217,6 +258,14 @@ if (only === undefined || only === 'topology') {
     'topology: large with 20% of pending under anti-affinity or zone spread (target: median <= 1500 ms)',
     topologyCluster,
     runs,
+  );
+}
+if (only === undefined || only === 'racks') {
+  runCase(
+    'racks: 100 racks, 200 gangs of 8 each in one rack (target: median <= 1000 ms)',
+    rackCluster,
+    runs,
+    gangsInOneRack,
   );
 }
 if (only === undefined || only === 'preemption') runCase('preemption (target: median <= 3000 ms)', fullCluster, runs);
