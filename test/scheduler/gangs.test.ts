@@ -46,7 +46,7 @@ describe('gangs', () => {
           const cond = await h!.scheduledCondition(n);
           return cond?.status === 'False' ? cond : undefined;
         },
-        { timeoutMs: 20_000, what: `PodScheduled=False on ${n}` },
+        { timeoutMs: 30_000, what: `PodScheduled=False on ${n}` },
       );
       expect(c.message).toMatch(/gang .*second.*2 of 3/);
     }
