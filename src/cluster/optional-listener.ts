@@ -71,12 +71,14 @@ export class OptionalListener<T> {
     const serving = await this.options.check();
     const before = this.serving;
     if (serving.served) {
-      this.serving = serving;
       if (!this.running) {
-        this.running = true;
         if (!first) log('info', `${purpose}: ${apiName(api)} is served now; listening`, { api: apiName(api) });
+        // Until the first list after a gap, the listener still holds what it had before: the
+        // API stays unavailable (with its old reason) rather than showing stale objects.
         await this.options.listener.start();
+        this.running = true;
       }
+      this.serving = serving;
       return;
     }
     // A failed check says nothing about an API being listened to: keep listening until
