@@ -2,7 +2,6 @@
 // listeners start them (and restart them) explicitly. Each lists in pages and keeps
 // its objects trimmed (trim.ts), from the list and from every watch event.
 import {
-  ListWatch,
   Watch,
   type KubeConfig,
   type KubernetesObject,
@@ -17,6 +16,7 @@ import {
 } from '@kubernetes/client-node';
 import type { PodGroupSource } from '../core/index.js';
 import type { ApiResource } from './discovery.js';
+import { WholeListWatch } from './list-watch.js';
 import type { InformerLike } from './listeners.js';
 import { DEFAULT_PAGING, listInPages, type PageFetcher, type PagingOptions } from './paged-list.js';
 import { pruneNode, prunePod } from './prune.js';
@@ -48,10 +48,10 @@ export interface ClusterInformers {
 
 export function kubeInformers(kc: KubeConfig): ClusterInformers {
   const watch = new Watch(kc);
-  const informer = <T extends KubernetesObject>(path: string, keep?: Keep): ListWatch<T> =>
+  const informer = <T extends KubernetesObject>(path: string, keep?: Keep): WholeListWatch<T> =>
     trimmedInformer<T>(path, watch, rawPageFetcher<T>(kc, path), DEFAULT_PAGING, keep);
   // List items come without apiVersion and kind; the converter tells the PodGroup kinds apart by them.
-  const podGroupInformer = (api: ApiResource): ListWatch<KubernetesObject> =>
+  const podGroupInformer = (api: ApiResource): WholeListWatch<KubernetesObject> =>
     informer<KubernetesObject>(`/apis/${api.group}/${api.version}/${api.resource}`, (obj) => ({
       ...obj,
       apiVersion: `${api.group}/${api.version}`,
@@ -86,7 +86,7 @@ export function trimmedInformer<T extends KubernetesObject>(
   fetchPage: PageFetcher<T>,
   paging: PagingOptions = DEFAULT_PAGING,
   keep: Keep = (obj) => obj,
-): ListWatch<T> {
+): WholeListWatch<T> {
   const kept = (obj: T): T => keep(trimObject(obj));
-  return new ListWatch<T>(path, new TrimmingWatch(watch, keep), () => listInPages(fetchPage, kept, paging), false);
+  return new WholeListWatch<T>(path, new TrimmingWatch(watch, keep), () => listInPages(fetchPage, kept, paging), false);
 }

@@ -1,42 +1,9 @@
-import { KubeConfig, Watch, type KubernetesListObject, type V1Pod } from '@kubernetes/client-node';
+import type { KubernetesListObject, V1Pod } from '@kubernetes/client-node';
+import { FakeWatch } from './fake-watch.js';
 import { trimmedInformer } from './informers.js';
 import type { PageRequest } from './paged-list.js';
 import { LAST_APPLIED } from './trim.js';
 import { TrimmingWatch } from './trimming-watch.js';
-
-type Callback = (phase: string, apiObj: unknown, watchObj?: unknown) => void;
-
-/** The Watch TrimmingWatch hands requests to, without a network: tests send events through `send`. */
-class FakeWatch extends Watch {
-  readonly requests: { path: string; queryParams: Record<string, unknown> }[] = [];
-  readonly controller = new AbortController();
-  private callback: Callback = () => undefined;
-  private done: (err: unknown) => void = () => undefined;
-
-  constructor() {
-    super(new KubeConfig());
-  }
-
-  override watch(
-    path: string,
-    queryParams: Record<string, string | number | boolean | undefined>,
-    callback: Callback,
-    done: (err: unknown) => void,
-  ): Promise<AbortController> {
-    this.requests.push({ path, queryParams });
-    this.callback = callback;
-    this.done = done;
-    return Promise.resolve(this.controller);
-  }
-
-  send(type: string, object: unknown): void {
-    this.callback(type, object, { type, object });
-  }
-
-  end(err: unknown): void {
-    this.done(err);
-  }
-}
 
 const managedFields = [{ manager: 'kwok', operation: 'Update', fieldsType: 'FieldsV1', fieldsV1: { 'f:status': {} } }];
 
