@@ -66,8 +66,9 @@ for c in controller-manager scheduler kwok; do write_kubeconfig "$cluster/$c.kub
 apiserver_gates=() controller_gates=()
 case "$GENERIC_WORKLOAD" in
   true)
-    apiserver_gates=(--feature-gates GenericWorkload=true --runtime-config scheduling.k8s.io/v1beta1=true)
-    controller_gates=(--feature-gates GenericWorkload=true) ;;
+    # TopologyAwareWorkloadScheduling: without it the API server drops a PodGroup's schedulingConstraints.
+    apiserver_gates=(--feature-gates GenericWorkload=true,TopologyAwareWorkloadScheduling=true --runtime-config scheduling.k8s.io/v1beta1=true)
+    controller_gates=(--feature-gates GenericWorkload=true,TopologyAwareWorkloadScheduling=true) ;;
   false) ;;
   *) die "GENERIC_WORKLOAD must be true or false, not '$GENERIC_WORKLOAD'" ;;
 esac

@@ -8,8 +8,8 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as k8s from '@kubernetes/client-node';
 import { loadLocalKubeConfig } from '../support/cluster.js';
-import { apiErrorCode } from '../support/namespace.js';
 import { Harness } from '../support/scheduler-harness.js';
+import { assertPodGroupsServed, createPodGroup, unless, waitForCondition } from '../support/pod-groups.js';
 import { waitFor } from '../support/wait.js';
 
 jest.setTimeout(180_000);
@@ -25,29 +25,7 @@ afterEach(async () => {
   h = undefined;
 });
 
-/** Runs the call; an API answer of `status` is no error (undefined then). */
-async function unless<T>(status: number, call: Promise<T>): Promise<T | undefined> {
-  try {
-    return await call;
-  } catch (err) {
-    if (apiErrorCode(err) === status) return undefined;
-    throw err;
-  }
-}
-
-beforeAll(async () => {
-  const kc = loadLocalKubeConfig();
-  const served: unknown = await unless(
-    404,
-    kc
-      .makeApiClient(k8s.CustomObjectsApi)
-      .listClusterCustomObject({ group: 'scheduling.k8s.io', version: 'v1beta1', plural: 'podgroups', limit: 1 }),
-  );
-  if (served === undefined)
-    throw new Error(
-      'the local control plane does not serve scheduling.k8s.io/v1beta1 podgroups: start it with GENERIC_WORKLOAD=true (make integration-test does)',
-    );
-});
+beforeAll(assertPodGroupsServed);
 
 function crdApi(kc: k8s.KubeConfig): k8s.ApiextensionsV1Api {
   return kc.makeApiClient(k8s.ApiextensionsV1Api);
@@ -77,62 +55,6 @@ async function installCrd(kc: k8s.KubeConfig, which: keyof typeof CRDS): Promise
   );
 }
 
-async function createPodGroup(
-  h: Harness,
-  api: { group: string; version: string },
-  name: string,
-  spec: Record<string, unknown>,
-): Promise<void> {
-  await h.kc.makeApiClient(k8s.CustomObjectsApi).createNamespacedCustomObject({
-    group: api.group,
-    version: api.version,
-    plural: 'podgroups',
-    namespace: h.namespace,
-    body: { apiVersion: `${api.group}/${api.version}`, kind: 'PodGroup', metadata: { name }, spec },
-  });
-}
-
-interface Condition {
-  readonly type: string;
-  readonly status: string;
-  readonly reason: string;
-  readonly message: string;
-}
-
-async function podGroupCondition(h: Harness, name: string, type: string): Promise<Condition | undefined> {
-  const group: unknown = await h.kc.makeApiClient(k8s.CustomObjectsApi).getNamespacedCustomObjectStatus({
-    group: 'scheduling.k8s.io',
-    version: 'v1beta1',
-    plural: 'podgroups',
-    namespace: h.namespace,
-    name,
-  });
-  const conditions = (group as { status?: { conditions?: Condition[] } }).status?.conditions ?? [];
-  return conditions.find((c) => c.type === type);
-}
-
-/** Waits until the PodGroup's PodGroupInitiallyScheduled condition has `status`. */
-async function waitForCondition(h: Harness, name: string, status: 'True' | 'False'): Promise<Condition> {
-  return waitFor(
-    async () => {
-      const c = await podGroupCondition(h, name, 'PodGroupInitiallyScheduled');
-      return c?.status === status ? c : undefined;
-    },
-    { timeoutMs: 30_000, what: `PodGroupInitiallyScheduled=${status} on PodGroup ${name}` },
-  );
-}
-
-async function jobPodNames(h: Harness, job: string, count: number): Promise<string[]> {
-  return waitFor(
-    async () => {
-      const pods = await h.core.listNamespacedPod({ namespace: h.namespace, labelSelector: `job=${job}` });
-      const names = pods.items.map((p) => p.metadata?.name ?? '').sort();
-      return names.length === count ? names : undefined;
-    },
-    { timeoutMs: 30_000, what: `${count} pods of Job ${job}` },
-  );
-}
-
 const boundNames = async (h: Harness): Promise<string[]> =>
   (await h.pods()).filter((p) => (p.spec?.nodeName ?? '') !== '').map((p) => p.metadata?.name ?? '');
 
@@ -145,7 +67,7 @@ describe('gang dialects', () => {
       schedulingPolicy: { gang: { minCount: 3 } },
     });
     await h.createJob('train', 3, { podGroupName: 'train' });
-    const pods = await jobPodNames(h, 'train', 3);
+    const pods = await h.jobPods('train', 3);
 
     const waiting = await waitForCondition(h, 'train', 'False');
     expect(waiting.reason).toBe('Unschedulable');

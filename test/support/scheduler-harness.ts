@@ -51,13 +51,21 @@ export class Harness {
     return new Harness(kc, await createTestNamespace(kc, prefix));
   }
 
-  /** Node names `<namespace>-n<i>`; by default 1 cpu each, so one test pod (1 cpu) fills one. */
-  async addNodes(count: number, cpu = '1'): Promise<string[]> {
+  /**
+   * Node names `<namespace>-n<i>`; by default 1 cpu each, so one test pod (1 cpu) fills one.
+   * `labels` go on each node beside the pool label.
+   */
+  async addNodes(count: number, cpu = '1', labels: Readonly<Record<string, string>> = {}): Promise<string[]> {
     const names = Array.from({ length: count }, (_, i) => `${this.namespace}-n${this.nodes.length + i}`);
     await Promise.all(
       names.map((name) =>
         this.core.createNode({
-          body: fakeNode(name, { cpu, memory: '4Gi', pods: '110', labels: { [POOL_LABEL]: this.namespace } }),
+          body: fakeNode(name, {
+            cpu,
+            memory: '4Gi',
+            pods: '110',
+            labels: { ...labels, [POOL_LABEL]: this.namespace },
+          }),
         }),
       ),
     );
@@ -206,14 +214,23 @@ export class Harness {
     return list.items;
   }
 
-  /** Waits until the pod carries PodScheduled=False and returns that condition. */
-  async waitUnschedulable(pod: string, timeoutMs = 30_000): Promise<k8s.V1PodCondition> {
+  /**
+   * Waits until the pod carries PodScheduled=False (with exactly `message`, when given: the
+   * reason may change while a gang's members are still being created) and returns that condition.
+   */
+  async waitUnschedulable(pod: string, timeoutMs = 30_000, message?: string): Promise<k8s.V1PodCondition> {
+    let last: string | undefined;
     return waitFor(
       async () => {
         const c = await this.scheduledCondition(pod);
-        return c?.status === 'False' ? c : undefined;
+        last = c?.message;
+        return c?.status === 'False' && (message === undefined || c.message === message) ? c : undefined;
       },
-      { timeoutMs, what: `PodScheduled=False on pod ${pod}` },
+      {
+        timeoutMs,
+        what: `PodScheduled=False on pod ${pod}${message === undefined ? '' : ` saying "${message}"`}`,
+        lastSeen: () => last,
+      },
     );
   }
 
@@ -241,6 +258,18 @@ export class Harness {
         },
       },
     });
+  }
+
+  /** The names of the Job's pods, once it has made `count` of them. */
+  async jobPods(job: string, count: number): Promise<string[]> {
+    return waitFor(
+      async () => {
+        const pods = await this.core.listNamespacedPod({ namespace: this.namespace, labelSelector: `job=${job}` });
+        const names = pods.items.map((p) => p.metadata?.name ?? '').sort();
+        return names.length === count ? names : undefined;
+      },
+      { timeoutMs: 30_000, what: `${count} pods of Job ${job}` },
+    );
   }
 
   async scheduledCondition(pod: string): Promise<k8s.V1PodCondition | undefined> {

@@ -10,12 +10,14 @@ export interface WaitOptions {
   what: string;
   /** Pause between checks; 200 ms unless told. */
   intervalMs?: number;
+  /** What was last seen, for the error message when the deadline passes (e.g. a condition's message). */
+  lastSeen?: () => string | undefined;
 }
 
 export type Check<T> = () => Promise<T | undefined | null | false> | T | undefined | null | false;
 
 export async function waitFor<T>(check: Check<T>, options: WaitOptions): Promise<T> {
-  const { timeoutMs, what, intervalMs = 200 } = options;
+  const { timeoutMs, what, intervalMs = 200, lastSeen } = options;
   const deadline = Date.now() + timeoutMs;
   let last: string;
   for (;;) {
@@ -27,7 +29,12 @@ export async function waitFor<T>(check: Check<T>, options: WaitOptions): Promise
       last = `the last check threw: ${describeError(error)}`;
     }
     const remaining = deadline - Date.now();
-    if (remaining <= 0) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}; ${last}`);
+    if (remaining <= 0) {
+      const seen = lastSeen?.();
+      throw new Error(
+        `Timed out after ${timeoutMs} ms waiting for ${what}; ${seen === undefined ? last : `it last said "${seen}"`}`,
+      );
+    }
     await new Promise((resolve) => setTimeout(resolve, Math.min(intervalMs, remaining)));
   }
 }
