@@ -1,11 +1,17 @@
-import { ListWatch, type KubernetesListObject, type V1Node, type V1Pod } from '@kubernetes/client-node';
+import {
+  ListWatch,
+  type KubernetesListObject,
+  type KubernetesObject,
+  type V1Node,
+  type V1Pod,
+} from '@kubernetes/client-node';
 import { FakeWatch } from './fake-watch.js';
 import { WholeListWatch } from './list-watch.js';
 
 const pod = (namespace: string, name: string): V1Pod => ({ metadata: { namespace, name, resourceVersion: '1' } });
 const node = (name: string, resourceVersion = '1'): V1Node => ({ metadata: { name, resourceVersion } });
 
-function listOf<T>(items: T[]): () => Promise<KubernetesListObject<T>> {
+function listOf<T extends KubernetesObject>(items: T[]): () => Promise<KubernetesListObject<T>> {
   return () => Promise.resolve({ metadata: { resourceVersion: '1' }, items });
 }
 
