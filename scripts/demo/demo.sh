@@ -3,7 +3,9 @@
 #   1. a low-priority gang fills the cluster;
 #   2. a high-priority pod arrives: one gang member is preempted, the pod runs;
 #   3. a second gang does not fit: it waits whole (nothing bound), and is placed when room frees;
-#   4. a pod with a bad annotation is held with a reason naming the annotation.
+#   4. a pod with a bad annotation is held with a reason naming the annotation;
+#   5. six more nodes in two racks: gangs that must share a rack go to the tightest rack
+#      that holds them, and one no rack can hold waits with a reason naming the best rack.
 # Then the scheduler's decisions as a timeline, its metrics, and a table of pods and nodes.
 # Every step checks what it tells, with a deadline; the exit status is 0 only if all happened.
 #
@@ -22,6 +24,8 @@ NS=demo
 POOL_KEY=custom-scheduler.demo/pool
 GROUP=custom-scheduling.k8s.io/group-name
 MIN=custom-scheduling.k8s.io/min-available
+TOPOLOGY=custom-scheduling.k8s.io/topology-key
+RACK_KEY=custom-scheduler.demo/rack
 work=$(mktemp -d "${TMPDIR:-/tmp}/custom-scheduler-demo.XXXXXX")
 started_cluster=0 made_rbac=0 made_priorities=0 made_nodes=0 t0=$(date +%s)
 
@@ -181,6 +185,31 @@ tell "held: $(condition typo)"
 pod after-typo batch-low 1
 expect "$STEP_TIMEOUT" "after-typo running" running after-typo
 tell "and the scheduler keeps going: pod 'after-typo' runs on $(node_of after-typo)"
+
+# --- act 5 ---
+act "5. Gangs that must share a rack"
+create_fake_nodes rack-a 2 2 "$POOL_KEY=demo" "$RACK_KEY=a"
+create_fake_nodes rack-b 4 2 "$POOL_KEY=demo" "$RACK_KEY=b"
+tell "six more nodes of 2 cpu labelled $RACK_KEY: 2 in rack a, 4 in rack b (the first five carry no rack label)"
+rack_of() { admin get node "$(node_of "$1")" -o jsonpath='{.metadata.labels.custom-scheduler\.demo/rack}'; }
+racks_of() { local p; for p in "$@"; do rack_of "$p"; echo; done | sort -u | paste -sd, -; }
+ring=(ring-0 ring-1 ring-2 ring-3)
+for p in "${ring[@]}"; do pod "$p" batch-low 1 "$GROUP=ring" "$MIN=4" "$TOPOLOGY=$RACK_KEY"; done
+tell "gang 'ring': 4 workers of 1 cpu, min-available 4, $TOPOLOGY: $RACK_KEY"
+expect "$STEP_TIMEOUT" "gang ring running" running "${ring[@]}"
+[[ "$(racks_of "${ring[@]}")" == a ]] || die "gang ring is not in rack a alone: racks $(racks_of "${ring[@]}")"
+tell "all 4 in rack a, the tightest rack that holds them, so rack b stays whole"
+wide=(wide-0 wide-1 wide-2 wide-3 wide-4 wide-5)
+for p in "${wide[@]}"; do pod "$p" batch-low 1 "$GROUP=wide" "$MIN=6" "$TOPOLOGY=$RACK_KEY"; done
+tell "gang 'wide': 6 workers of 1 cpu in one rack"
+expect "$STEP_TIMEOUT" "gang wide running" running "${wide[@]}"
+[[ "$(racks_of "${wide[@]}")" == b ]] || die "gang wide is not in rack b alone: racks $(racks_of "${wide[@]}")"
+tell "all 6 in rack b"
+late=(late-0 late-1 late-2)
+for p in "${late[@]}"; do pod "$p" batch-low 1 "$GROUP=late" "$MIN=3" "$TOPOLOGY=$RACK_KEY"; done
+tell "gang 'late': 3 workers of 1 cpu in one rack; rack b has 2 cpu left, the unlabelled nodes more"
+expect "$STEP_TIMEOUT" "late held with a rack reason" held_with "no $RACK_KEY domain has room for 3 members" "${late[@]}"
+tell "held, nothing bound: $(condition late-0)"
 
 # --- what the scheduler decided ---
 act "Timeline: the scheduler's decisions (its log)"

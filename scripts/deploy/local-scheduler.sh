@@ -97,9 +97,10 @@ stop_scheduler() {
   echo "scheduler stopped"
 }
 
-# create_fake_nodes PREFIX COUNT CPU LABEL=VALUE: kwok nodes PREFIX-0.., waits until Ready.
+# create_fake_nodes PREFIX COUNT CPU LABEL=VALUE...: kwok nodes PREFIX-0.., waits until Ready.
 create_fake_nodes() {
-  local prefix=$1 count=$2 cpu=$3 label=$4 i names=()
+  local prefix=$1 count=$2 cpu=$3 i names=() labels="" label; shift 3
+  for label in "$@"; do labels+=", ${label%%=*}: \"${label#*=}\""; done
   for i in $(seq 0 $((count - 1))); do
     names+=("node/$prefix-$i")
     admin create -f - >/dev/null <<NODE || die "cannot create node $prefix-$i"
@@ -108,7 +109,7 @@ kind: Node
 metadata:
   name: $prefix-$i
   annotations: {kwok.x-k8s.io/node: fake}
-  labels: {kubernetes.io/hostname: $prefix-$i, kubernetes.io/os: linux, ${label%%=*}: "${label#*=}"}
+  labels: {kubernetes.io/hostname: $prefix-$i, kubernetes.io/os: linux$labels}
 status:
   capacity: {cpu: "$cpu", memory: 16Gi, pods: "110"}
   allocatable: {cpu: "$cpu", memory: 16Gi, pods: "110"}
