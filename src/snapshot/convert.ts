@@ -71,22 +71,31 @@ export class SnapshotBuilder {
   private readonly storageClasses: StorageClass[] = [];
   private readonly csiNodes: CsiNode[] = [];
   private readonly podGroups: PodGroup[] = [];
-  private readonly seen = new Set<string>();
+  private readonly seen = new Map<string, Set<string>>();
 
   constructor(private readonly conversion: PodConversion = DEFAULT_POD_CONVERSION) {}
 
   /** Adds a List's items; returns one error line per item that could not be added. */
   add(items: readonly unknown[]): string[] {
     const errors: string[] = [];
-    const keep = <T>(result: Result<T>, identity: (value: T) => string, into: T[]): void => {
+    // Identities are kept per kind, bare (a pod's key is made already): 100,000 pods need no new strings.
+    const keep = <T>(
+      result: Result<T>,
+      kind: string,
+      identity: (value: T) => string,
+      into: T[],
+      subject = (id: string): string => `${kind} ${id}`,
+    ): void => {
       if (!result.ok) {
         errors.push(result.error);
         return;
       }
       const id = identity(result.value);
-      if (this.seen.has(id)) errors.push(`${id}: appears twice`);
+      let seen = this.seen.get(kind);
+      if (seen === undefined) this.seen.set(kind, (seen = new Set()));
+      if (seen.has(id)) errors.push(`${subject(id)}: appears twice`);
       else {
-        this.seen.add(id);
+        seen.add(id);
         into.push(result.value);
       }
     };
@@ -97,23 +106,25 @@ export class SnapshotBuilder {
         return;
       }
       const kind = item['kind'];
-      if (kind === 'Pod') keep(convertPod(item, this.conversion), (p) => `pod ${p.key}`, this.pods);
-      else if (kind === 'Node') keep(convertNode(item), (n) => `node ${n.name}`, this.nodes);
-      else if (kind === 'Namespace') keep(convertNamespace(item), (n) => `namespace ${n.name}`, this.namespaces);
+      if (kind === 'Pod') keep(convertPod(item, this.conversion), 'pod', (p) => p.key, this.pods);
+      else if (kind === 'Node') keep(convertNode(item), 'node', (n) => n.name, this.nodes);
+      else if (kind === 'Namespace') keep(convertNamespace(item), 'namespace', (n) => n.name, this.namespaces);
       else if (kind === 'PodDisruptionBudget') {
-        keep(convertPdb(item), (b) => `poddisruptionbudget ${b.namespace}/${b.name}`, this.pdbs);
+        keep(convertPdb(item), 'poddisruptionbudget', (b) => `${b.namespace}/${b.name}`, this.pdbs);
       } else if (kind === 'PersistentVolumeClaim')
-        keep(convertClaim(item), (c) => `persistentvolumeclaim ${c.key}`, this.claims);
+        keep(convertClaim(item), 'persistentvolumeclaim', (c) => c.key, this.claims);
       else if (kind === 'PersistentVolume')
-        keep(convertPersistentVolume(item), (v) => `persistentvolume ${v.name}`, this.volumes);
+        keep(convertPersistentVolume(item), 'persistentvolume', (v) => v.name, this.volumes);
       else if (kind === 'StorageClass')
-        keep(convertStorageClass(item), (c) => `storageclass ${c.name}`, this.storageClasses);
-      else if (kind === 'CSINode') keep(convertCsiNode(item), (n) => `csinode ${n.name}`, this.csiNodes);
+        keep(convertStorageClass(item), 'storageclass', (c) => c.name, this.storageClasses);
+      else if (kind === 'CSINode') keep(convertCsiNode(item), 'csinode', (n) => n.name, this.csiNodes);
       else if (kind === 'PodGroup' && isKnownPodGroup(item))
         keep(
           convertPodGroup(item),
-          (g) => `podgroup.${POD_GROUP_API[g.source]} ${g.namespace}/${g.name}`,
+          'podgroup',
+          (g) => `${POD_GROUP_API[g.source]} ${g.namespace}/${g.name}`,
           this.podGroups,
+          (id) => `podgroup.${id}`,
         );
       else if (typeof kind !== 'string' || kind === '') {
         const like = lookalike(item);
