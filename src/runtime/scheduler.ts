@@ -281,12 +281,15 @@ export async function startScheduler(options: StartOptions): Promise<RunningSche
     : undefined;
   const leading = (): boolean => !stopping && (elector?.leading ?? true);
 
-  await Promise.all([...listeners, ...podGroupListeners.map((p) => p.listener)].map((l) => l.start()));
-  const startedAt = now();
-  let leadingSince = startedAt;
+  // The probes answer from the start: reading a large cluster takes minutes (150,000 pods:
+  // about 2.5 min here), and a kubelet whose startup probe found no server would restart it.
+  // Until the listeners' first lists are over the process counts as alive and not ready.
+  let listed = false;
+  let leadingSince = now();
   // Alive while passes keep ending (a stuck pass is caught after a few deadlines); a
   // standby while its attempts on the Lease keep ending.
   const alive = (): boolean => {
+    if (!listed) return true;
     if (elector !== undefined && !elector.leading) {
       return now() - elector.lastAttemptEndedAt < 3 * (1.2 * config.lease.retryPeriodMs + config.lease.renewDeadlineMs);
     }
@@ -304,6 +307,9 @@ export async function startScheduler(options: StartOptions): Promise<RunningSche
       },
     });
   }
+  await Promise.all([...listeners, ...podGroupListeners.map((p) => p.listener)].map((l) => l.start()));
+  listed = true;
+  leadingSince = now();
   if (elector === undefined) {
     metrics.setLeader(true);
     loop.start();
