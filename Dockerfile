@@ -25,5 +25,6 @@ COPY --from=build /app/dist ./dist
 COPY package.json ./
 # The image's `node` user, by number, so Kubernetes' runAsNonRoot can verify it.
 USER 1000:1000
-EXPOSE 8080
+# 10259: HTTPS in a cluster (k8s/deployment.yaml); the default outside one is 8080, plain HTTP.
+EXPOSE 10259
 ENTRYPOINT ["node", "dist/main.js", "run"]

@@ -107,6 +107,9 @@ export const WRITE_ROUTES = {
     method: 'PATCH',
     path: '/apis/scheduling.k8s.io/v1beta1/namespaces/{namespace}/podgroups/{name}/status',
   },
+  // Reviews are creates too: who holds a token, and may they read /metrics (src/cluster/access-reviews.ts).
+  tokenReview: { method: 'POST', path: '/apis/authentication.k8s.io/v1/tokenreviews' },
+  accessReview: { method: 'POST', path: '/apis/authorization.k8s.io/v1/subjectaccessreviews' },
 } satisfies Record<string, WriteRoute>;
 
 /** The route's path for one object. */

@@ -13,7 +13,15 @@ export { classifyError, type ClassifiedError, type ErrorClass } from './errors.j
 export { kubeInformers, POD_GROUP_APIS, type ClusterInformers } from './informers.js';
 export { apiName, checkServed, type ApiResource, type Serving } from './discovery.js';
 export { OptionalListener } from './optional-listener.js';
-export { jsonReader } from './raw-call.js';
+export { jsonAsker, jsonReader } from './raw-call.js';
+export {
+  kubeAccessReviews,
+  type AccessReviews,
+  type AccessVerdict,
+  type NonResourceRequest,
+  type TokenVerdict,
+  type UserInfo,
+} from './access-reviews.js';
 export { defaultKubeConfig, PooledKubeConfig, type KubeConfig } from './kubeconfig.js';
 export { kubeLeaseApi, type LeaseApi, type LeaseLocation, type LeaseRecord, type StoredLease } from './lease-api.js';
 export { LeaseElector, timingsProblem, type ElectorLogLevel, type ElectorOptions, type LeaseTimings } from './lease.js';

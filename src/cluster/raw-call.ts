@@ -78,3 +78,19 @@ export function jsonReader(kc: KubeConfig): JsonRead {
     return { status: response.statusCode, body: await response.body.text() };
   };
 }
+
+/** A POST whose answer is read, whatever its status (a review); rejects only when no answer came. */
+export type JsonAsk = (path: string, body: unknown) => Promise<{ readonly status: number; readonly body: string }>;
+
+export function jsonAsker(kc: KubeConfig): JsonAsk {
+  return async (path, body) => {
+    const { url, headers, dispatcher } = await prepare(kc, 'POST', path);
+    const response = await request(url, {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+      ...(dispatcher === undefined ? {} : { dispatcher }),
+    });
+    return { status: response.statusCode, body: await response.body.text() };
+  };
+}

@@ -6,6 +6,7 @@ import { PLAN_SETTINGS, type GangSource, type PlanSetting, type Scoring } from '
 
 export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
 export type LogFormat = 'auto' | 'json' | 'text';
+export type SecureServing = 'auto' | 'on' | 'off';
 
 /** Settings as convict holds them (durations already in milliseconds), once validated. */
 export interface RawSettings {
@@ -33,6 +34,9 @@ export interface RawSettings {
   logFormat: LogFormat;
   httpPort: number;
   httpAddress: string;
+  secureServing: SecureServing;
+  tlsCertFile: string;
+  tlsPrivateKeyFile: string;
   leaderElection: boolean;
   leaseName: string;
   leaseNamespace: string;
@@ -172,6 +176,19 @@ export const SCHEMA: SettingsSchema = {
     '127.0.0.1',
     'Address the HTTP server listens on; in a cluster 0.0.0.0 so the kubelet can probe it.',
   ),
+  secureServing: setting(
+    'secureServing',
+    ['auto', 'on', 'off'],
+    'auto',
+    'HTTPS, and /metrics only for callers the API server authenticates (TokenReview) and authorizes (SubjectAccessReview: get on the path /metrics), as kube-scheduler serves it; /healthz, /livez and /readyz stay open for probes. auto = on inside a pod (KUBERNETES_SERVICE_HOST set) or when a certificate is given, off outside.',
+  ),
+  tlsCertFile: setting(
+    'tlsCertFile',
+    'file-or-none',
+    '',
+    'PEM certificate (chain) for HTTPS, with tlsPrivateKeyFile; empty = a self-signed one made at start, valid a year.',
+  ),
+  tlsPrivateKeyFile: setting('tlsPrivateKeyFile', 'file-or-none', '', 'PEM private key of tlsCertFile.'),
   leaderElection: setting(
     'leaderElection',
     'bool',

@@ -98,6 +98,24 @@ describe('loadConfig', () => {
     expect(errorOf(load(args))).toContain(message);
   });
 
+  it('serves HTTPS inside a pod or with a certificate, plain HTTP outside unless asked', () => {
+    const inPod = { KUBERNETES_SERVICE_HOST: '10.96.0.1', KUBERNETES_SERVICE_PORT: '443' };
+    expect(configOf(load([]))).toMatchObject({ secureServing: false, tls: { certFile: '', keyFile: '' } });
+    expect(configOf(load([], inPod))).toMatchObject({ secureServing: true });
+    expect(configOf(load(['--secure-serving', 'off'], inPod))).toMatchObject({ secureServing: false });
+    expect(configOf(load(['--secure-serving=on']))).toMatchObject({ secureServing: true });
+    expect(
+      configOf(load(['--tls-cert-file', '/etc/tls/tls.crt', '--tls-private-key-file', '/etc/tls/tls.key'])),
+    ).toMatchObject({ secureServing: true, tls: { certFile: '/etc/tls/tls.crt', keyFile: '/etc/tls/tls.key' } });
+    expect(errorOf(load(['--tls-cert-file', '/etc/tls/tls.crt']))).toBe(
+      'invalid configuration: tlsCertFile and tlsPrivateKeyFile go together: give both, or neither for a self-signed certificate',
+    );
+    expect(errorOf(load(['--secure-serving', 'off', '--tls-cert-file', 'a', '--tls-private-key-file', 'b']))).toBe(
+      'invalid configuration: tlsCertFile is set but secureServing is off: the certificate would not be used',
+    );
+    expect(errorOf(load(['--secure-serving', 'maybe']))).toMatch(/secureServing: must be one of the possible values/);
+  });
+
   it('refuses an unknown flag', () => {
     expect(errorOf(load(['--intervall', '5s']))).toContain('--intervall');
   });

@@ -39,6 +39,10 @@ export interface SchedulerConfig extends PlanConfig {
   readonly logFormat: LogFormat;
   readonly httpPort: number;
   readonly httpAddress: string;
+  /** HTTPS with delegated authentication and authorization of /metrics (secureServing, resolved). */
+  readonly secureServing: boolean;
+  /** PEM files for HTTPS; both empty = a self-signed certificate made at start. */
+  readonly tls: { readonly certFile: string; readonly keyFile: string };
   readonly leaderElection: boolean;
   /** Where the Lease lives; namespace '' = the pod's own (see runtime/leadership.ts). */
   readonly lease: { readonly name: string; readonly namespace: string } & LeaseTimings;
@@ -110,6 +114,11 @@ function addFormats(): void {
           throw new Error("must be a namespace name, or empty for the pod's own");
       },
     },
+    'file-or-none': {
+      validate: (v: unknown) => {
+        if (typeof v !== 'string' || v.includes('\0')) throw new Error('must be a file path, or empty for none');
+      },
+    },
     'namespace-list': {
       coerce: (v: unknown) =>
         typeof v === 'string'
@@ -152,7 +161,10 @@ export function loadConfig({ args, env }: LoadOptions): Result<RunRequest> {
       conf.load(parsed);
     }
     conf.validate({ allowed: 'strict' });
-    const config = toConfig(conf.getProperties());
+    const settings = conf.getProperties();
+    const tlsProblem = servingProblem(settings);
+    if (tlsProblem !== undefined) return fail(`invalid configuration: ${tlsProblem}`);
+    const config = toConfig(settings, inPod(env));
     const problem = timingsProblem(config.lease);
     if (problem !== undefined) return fail(`invalid configuration: ${problem}`);
     return ok({ kind: 'run', config });
@@ -168,7 +180,20 @@ export function defaultConfig(overrides: Partial<SchedulerConfig> = {}): Schedul
   return { ...r.value.config, ...overrides };
 }
 
-function toConfig(s: RawSettings): SchedulerConfig {
+/** As client-go's in-cluster config decides: the service's host and port are in the environment. */
+function inPod(env: LoadOptions['env']): boolean {
+  return (env['KUBERNETES_SERVICE_HOST'] ?? '') !== '' && (env['KUBERNETES_SERVICE_PORT'] ?? '') !== '';
+}
+
+function servingProblem(s: RawSettings): string | undefined {
+  if ((s.tlsCertFile === '') !== (s.tlsPrivateKeyFile === ''))
+    return 'tlsCertFile and tlsPrivateKeyFile go together: give both, or neither for a self-signed certificate';
+  if (s.tlsCertFile !== '' && s.secureServing === 'off')
+    return 'tlsCertFile is set but secureServing is off: the certificate would not be used';
+  return undefined;
+}
+
+function toConfig(s: RawSettings, runsInPod: boolean): SchedulerConfig {
   return Object.freeze({
     schedulerName: s.schedulerName,
     maxPodsPerNode: s.maxPodsPerNode,
@@ -196,6 +221,8 @@ function toConfig(s: RawSettings): SchedulerConfig {
     logFormat: s.logFormat,
     httpPort: s.httpPort,
     httpAddress: s.httpAddress,
+    secureServing: s.secureServing === 'on' || (s.secureServing === 'auto' && (runsInPod || s.tlsCertFile !== '')),
+    tls: Object.freeze({ certFile: s.tlsCertFile, keyFile: s.tlsPrivateKeyFile }),
     leaderElection: s.leaderElection,
     lease: Object.freeze({
       name: s.leaseName,

@@ -3,8 +3,7 @@
 // listeners and the HTTP server start at once (a standby is warm, ready and alive), but
 // the loop runs only while this replica holds the Lease; a replica that loses it stops
 // planning at once, abandons its calls, and reports it through `leaseLost` (`run` exits 1).
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Server } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -51,6 +50,7 @@ import { recordPass } from './pass-metrics.js';
 import type { Logger } from './log.js';
 import { PassLoop } from './loop.js';
 import { runPass } from './pass.js';
+import { secureServing } from './serving.js';
 import { observedPodGroups, PodGroupStatusWriter } from './pod-group-status.js';
 
 export interface StartOptions {
@@ -300,6 +300,9 @@ export async function startScheduler(options: StartOptions): Promise<RunningSche
     server = await startHttp({
       port: config.httpPort,
       address: config.httpAddress,
+      ...(config.secureServing
+        ? secureServing({ tls: config.tls, address: config.httpAddress, kubeConfig: kc, now, log })
+        : {}),
       metrics: metrics,
       probes: {
         ready: synced,

@@ -142,7 +142,7 @@ describe('k8s/', () => {
     }
   });
 
-  test('the Deployment: two replicas under leader election, probes on the HTTP port, requests, restricted security context', () => {
+  test('the Deployment: two replicas under leader election, probes over HTTPS on the secure port, requests, restricted security context', () => {
     const d = byKind('Deployment')[0] as k8s.V1Deployment;
     // Two replicas are safe only because they elect a leader; never more than two at once.
     expect(d.spec?.replicas).toBe(2);
@@ -162,8 +162,12 @@ describe('k8s/', () => {
     });
     expect(c.livenessProbe?.httpGet?.path).toBe('/healthz');
     expect(c.readinessProbe?.httpGet?.path).toBe('/readyz');
-    expect(c.ports?.[0]?.containerPort).toBe(8080);
-    expect(c.env?.find((e) => e.name === 'CUSTOM_SCHEDULER_HTTP_PORT')?.value).toBe('8080');
+    for (const probe of [c.startupProbe, c.livenessProbe, c.readinessProbe]) {
+      expect(probe?.httpGet).toMatchObject({ port: 'https', scheme: 'HTTPS' });
+    }
+    expect(c.ports?.[0]).toEqual({ name: 'https', containerPort: 10259 });
+    expect(c.env?.find((e) => e.name === 'CUSTOM_SCHEDULER_HTTP_PORT')?.value).toBe('10259');
+    expect(c.env?.find((e) => e.name === 'CUSTOM_SCHEDULER_SECURE_SERVING')?.value).toBe('on');
     expect(c.resources?.requests).toMatchObject({ cpu: expect.any(String), memory: expect.any(String) });
     expect(c.image).toBe('custom-scheduler:dev');
   });
