@@ -77,6 +77,24 @@ interface Options {
   readonly scalePoints: readonly (readonly [number, number])[];
 }
 
+const USAGE = `usage: node dist/bench/race/race-command.js [--workloads basic,gangs,preemption,scale]
+  [--contenders ${ALL_CONTENDERS.join(',')}] [--scale NODES/PODS,...] [--smoke] [--out FILE]`;
+
+const VALUED = ['--workloads', '--contenders', '--scale', '--out'];
+
+/** undefined: go on; a string: print it and stop (help, or what is wrong with the arguments). */
+function refusal(argv: readonly string[]): { readonly text: string; readonly code: number } | undefined {
+  if (argv.includes('--help') || argv.includes('-h')) return { text: USAGE, code: 0 };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] ?? '';
+    if (VALUED.includes(a)) {
+      if (argv[i + 1] === undefined) return { text: `${a} needs a value\n${USAGE}`, code: 2 };
+      i++;
+    } else if (a !== '--smoke') return { text: `unknown argument ${a}\n${USAGE}`, code: 2 };
+  }
+  return undefined;
+}
+
 function parseOptions(argv: readonly string[]): Options {
   const value = (name: string): string | undefined => {
     const i = argv.indexOf(`--${name}`);
@@ -331,6 +349,13 @@ function gitDescribe(root: string): string {
 }
 
 async function main(): Promise<void> {
+  // The race takes the local control plane down first: never start one on a mistyped argument.
+  const refused = refusal(process.argv.slice(2));
+  if (refused !== undefined) {
+    (refused.code === 0 ? process.stdout : process.stderr).write(`${refused.text}\n`);
+    process.exitCode = refused.code;
+    return;
+  }
   const options = parseOptions(process.argv.slice(2));
   const root = resolve(dirname(new URL(import.meta.url).pathname), '../../..');
   const paths = clusterPaths(root);
