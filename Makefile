@@ -12,7 +12,7 @@ export PATH := $(if $(NODE_BIN),$(NODE_BIN):,)$(ROOT)/.local/bin:$(PATH)
 JEST := NODE_OPTIONS=--experimental-vm-modules npx jest
 KUBECONFIG_LOCAL := $(ROOT)/.local/cluster/kubeconfig
 
-.PHONY: help deps build typecheck lint format unit-test integration-test test bench plan-example bench-race race-smoke race-report
+.PHONY: help deps build typecheck lint format unit-test integration-test test bench plan-example bench-race race-smoke race-report chaos
 
 help:
 	@echo "make test           type check, lint, unit tests, then integration tests, workflows and a smoke race on a local control plane"
@@ -20,6 +20,7 @@ help:
 	@echo "make lint           ESLint and the Prettier check (make format rewrites the files)"
 	@echo "make bench          planner benchmark (see README)"
 	@echo "make bench-race     race custom-scheduler against kube-scheduler on the local control plane (BENCHMARKS.md)"
+	@echo "make chaos          kill kube-apiserver and etcd under a burst of binds, full size (RELIABILITY.md)"
 	@echo "make cluster-up     start the local control plane (etcd, kube-apiserver, controllers, kwok)"
 	@echo "make cluster-down   stop it and remove its data"
 	@echo "make demo           watch the scheduler on the local control plane (KEEP=1 leaves it up)"
@@ -57,6 +58,17 @@ integration-test: build
 	  if [ $$status -eq 0 ]; then \
 	    KUBECONFIG=$(KUBECONFIG_LOCAL) $(JEST) --selectProjects integration --runInBand || status=$$?; \
 	    $(ROOT)/scripts/workflows/run-all-local.sh || status=$$?; \
+	    KUBECONFIG=$(KUBECONFIG_LOCAL) $(JEST) --selectProjects chaos --runInBand || status=$$?; \
+	  fi; \
+	  $(MAKE) --no-print-directory cluster-down; exit $$status
+
+# The faults of RELIABILITY.md at full size on a fresh local control plane (about 5 minutes);
+# the figures go to bench/chaos/results.json. `make test` runs the same faults smaller.
+chaos: build tools
+	@status=0; GENERIC_WORKLOAD=true $(MAKE) --no-print-directory cluster-up || status=$$?; \
+	  if [ $$status -eq 0 ]; then \
+	    CHAOS_SIZE=full CHAOS_RESULTS=$(ROOT)/bench/chaos/results.json KUBECONFIG=$(KUBECONFIG_LOCAL) \
+	      $(JEST) --selectProjects chaos --runInBand || status=$$?; \
 	  fi; \
 	  $(MAKE) --no-print-directory cluster-down; exit $$status
 

@@ -1,5 +1,5 @@
-// Two projects: `unit` (tests beside the code, no cluster) and `integration`
-// (against the local control plane that `make cluster-up` starts).
+// Three projects: `unit` (tests beside the code, no cluster), `integration` (against the
+// local control plane that `make cluster-up` starts) and `chaos` (faults of that control plane).
 // ESM throughout: the Kubernetes client is ESM-only, so jest runs with
 // NODE_OPTIONS=--experimental-vm-modules (the npm scripts and Makefile set it).
 const common = {
@@ -21,6 +21,9 @@ export default {
       ...common,
       displayName: 'integration',
       testMatch: ['<rootDir>/test/**/*.test.ts'],
+      testPathIgnorePatterns: [...common.testPathIgnorePatterns, '<rootDir>/test/chaos/'],
     },
+    // Faults that kill parts of the local control plane: run alone, after the integration tests.
+    { ...common, displayName: 'chaos', testMatch: ['<rootDir>/test/chaos/**/*.test.ts'] },
   ],
 };

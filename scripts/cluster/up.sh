@@ -19,6 +19,16 @@ mkdir -p "$run" "$logs" "$pki"
 exec 9>"$cluster/lock"
 flock -n 9 || die "another cluster-up or cluster-down is running"
 
+# A component started again (it crashed, or a fault test killed it) gets the feature gates the
+# cluster was started with, whatever this call's environment says.
+for name in etcd kube-apiserver kube-controller-manager kwok; do
+  if pid_of "$name" >/dev/null && [[ -f "$cluster/generic-workload" ]]; then
+    GENERIC_WORKLOAD="$(cat "$cluster/generic-workload")"
+    break
+  fi
+done
+echo "$GENERIC_WORKLOAD" >"$cluster/generic-workload"
+
 # --- certificates and keys (openssl, kept in the data dir) ---
 cert() { # NAME SUBJECT EXTENSIONS
   [[ -f "$pki/$1.crt" ]] && return

@@ -66,6 +66,20 @@ describe('Listener', () => {
     await listener.stop();
   });
 
+  it('is current from a successful list until the watch fails, and again once it has listed', async () => {
+    const { informer, listener } = setup(0);
+    expect(listener.current).toBe(false);
+    await listener.start(1e9);
+    expect(listener.current).toBe(true);
+    informer.emit('error', new Error('read ECONNRESET'));
+    expect([listener.current, listener.synced]).toEqual([false, true]);
+    await settle();
+    expect(informer.starts).toBe(2);
+    expect(listener.current).toBe(true);
+    await listener.stop();
+    expect(listener.current).toBe(false);
+  });
+
   it('is not synced while the first list keeps failing', async () => {
     const { listener } = setup(1);
     const start = listener.start(1e9);

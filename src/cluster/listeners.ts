@@ -28,6 +28,7 @@ export interface ListenerOptions {
 
 export class Listener<T> {
   private syncedOnce = false;
+  private watching = false;
   private stopped = true;
   private restarting = false;
   private failures = 0;
@@ -60,6 +61,16 @@ export class Listener<T> {
     return this.syncedOnce;
   }
 
+  /**
+   * Listed, and watching without an error since: the maps are as current as the watch. False
+   * from a failure until the restarted informer has listed again; meanwhile the maps may miss
+   * what changed (pods bound, deleted), and a plan made from them could hand out capacity
+   * that is taken.
+   */
+  get current(): boolean {
+    return this.watching;
+  }
+
   list(): readonly T[] {
     return this.informer.list();
   }
@@ -75,6 +86,7 @@ export class Listener<T> {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.watching = false;
     this.stopping.abort(); // a restart waiting out its backoff gives up now
     if (this.watchdog !== undefined) clearInterval(this.watchdog);
     this.watchdog = undefined;
@@ -92,6 +104,7 @@ export class Listener<T> {
 
   private onError(err: unknown): void {
     this.errors += 1;
+    this.watching = false;
     if (this.stopped || this.restarting) return;
     this.failures += 1;
     const backoff = Math.min(
@@ -135,6 +148,7 @@ export class Listener<T> {
     if (this.errors === errorsBefore && !this.stopped) {
       if (!this.syncedOnce) this.options.log('info', 'listener synced', { listener: this.options.name });
       this.syncedOnce = true;
+      this.watching = true;
       this.lastActivity = this.options.now();
     }
   }

@@ -73,7 +73,7 @@ describe('executePlan', () => {
 
   it('forgets a bind that failed for sure, keeps one abandoned at the deadline', async () => {
     const api = new FakeApi();
-    api.failures.set('bind:ns/a', { kind: 'conflict', status: 409, message: 'already bound' });
+    api.failures.set('bind:ns/a', { kind: 'gone', status: 404, message: 'pods "a" not found' });
     api.failures.set('bind:ns/b', 'abandon');
     api.failures.set('bind:ns/c', { kind: 'forbidden', status: 403, message: 'cannot create pods/binding' });
     const assumed = new Assumed();
@@ -86,6 +86,28 @@ describe('executePlan', () => {
     );
     expect(report.bindings.map((b) => b.result)).toEqual(['failed', 'abandoned', 'failed', 'done']);
     expect([...assumed.live.keys()].sort()).toEqual(['bind:b', 'bind:d']);
+  });
+
+  it('keeps a write assumed when its failure does not prove it missed: no answer, 5xx, a bind conflict', async () => {
+    const api = new FakeApi();
+    api.failures.set('bind:ns/a', { kind: 'transient', status: undefined, message: 'socket hang up' });
+    api.failures.set('bind:ns/b', { kind: 'transient', status: 503, message: 'etcdserver: leader changed' });
+    api.failures.set('bind:ns/c', { kind: 'conflict', status: 409, message: 'pod ns/c is already assigned' });
+    api.failures.set('bind:ns/d', { kind: 'transient', status: 429, message: 'too many requests' });
+    api.failures.set('nominate:ns/e', { kind: 'conflict', status: 409, message: 'the object has been modified' });
+    const assumed = new Assumed();
+    const report = await executePlan(
+      plan({
+        bindings: ['a', 'b', 'c', 'd'].map((n) => ({ pod: `ns/${n}`, node: `node-${n}` })),
+        nominations: [{ pod: 'ns/e', node: 'node-e' }],
+      }),
+      input('a', 'b', 'c', 'd', 'e'),
+      { api, assumed, log: silentLogger(), concurrency: 2, annotationPrefix: PREFIX },
+      new AbortController().signal,
+      T,
+    );
+    expect(report.bindings.map((b) => b.result)).toEqual(['failed', 'failed', 'failed', 'failed']);
+    expect([...assumed.live.keys()].sort()).toEqual(['bind:a', 'bind:b', 'bind:c']);
   });
 
   it('keeps a victim whose eviction a PDB refused (429): not assumed gone', async () => {

@@ -60,8 +60,9 @@ export async function executePlan(
     deps.assumed.assume(kind, ref, node, now);
     const outcome = await call(ref);
     const result = interpret(kind, pod, node, outcome, deps.log);
-    // Kept assumed: done (until the watch shows it) and abandoned (it may still land).
-    if (result === 'failed') deps.assumed.forget(kind, ref);
+    // Kept assumed: done (until the watch shows it), abandoned, and failures after which the
+    // write may have landed all the same (see mayHaveLanded).
+    if (result === 'failed' && !mayHaveLanded(kind, outcome)) deps.assumed.forget(kind, ref);
     return outcome.ok ? { pod, node, result } : { pod, node, result, errorClass: outcome.error.kind };
   };
 
@@ -103,6 +104,20 @@ export async function executePlan(
     nominations: written.flatMap((w) => (w.nomination === undefined ? [] : [w.nomination])),
     volumes: [...releases.flat(), ...written.flatMap((w) => w.volumes)],
   };
+}
+
+/**
+ * A failure that does not prove the write missed: no answer or a 5xx (the API server may have
+ * stored it before the connection or etcd went away), or for a bind a conflict (the pod is
+ * bound already, most likely by an earlier attempt of ours whose answer was lost). Forgetting
+ * such a write would show its capacity as free until the watch tells, and the next pass could
+ * give it away twice; it stays assumed until the watch shows it or the TTL ends.
+ */
+export function mayHaveLanded(kind: AssumedKind, outcome: CallOutcome<void>): boolean {
+  if (outcome.ok) return true;
+  const { error } = outcome;
+  if (kind === 'bind' && error.kind === 'conflict') return true;
+  return error.kind === 'transient' && error.status !== 429;
 }
 
 const VERB: Record<AssumedKind, string> = { bind: 'bound', eviction: 'evicted', nomination: 'nominated' };

@@ -17,7 +17,7 @@ function passInput(pods: Pod[], rejected: PassInput['rejected'] = []): PassInput
   return { snapshot: { nodes: [node('n1')], pods, pdbs: [] }, pods: infos, rejected, volumeVersions: new Map() };
 }
 
-function deps(input: PassInput, plan: Plan, o: { dryRun?: boolean; synced?: boolean } = {}) {
+function deps(input: PassInput, plan: Plan, o: { dryRun?: boolean; synced?: boolean; current?: boolean } = {}) {
   const api = new FakeApi();
   const assumed: string[] = [];
   const d: PassDeps = {
@@ -31,6 +31,7 @@ function deps(input: PassInput, plan: Plan, o: { dryRun?: boolean; synced?: bool
       forgetVolume: () => undefined,
     },
     synced: () => o.synced ?? true,
+    current: () => o.current ?? true,
     plan: () => plan,
     planConfig: defaultConfig(),
     api,
@@ -55,6 +56,19 @@ describe('runPass', () => {
     );
     expect((await runPass(d, signal, 0)).skipped).toBe(true);
     expect(api.calls).toEqual([]);
+  });
+
+  it('plans nothing while the node or pod watch is down: its maps may be stale', async () => {
+    let snapshots = 0;
+    const { d, api } = deps(
+      passInput([pod('a')]),
+      { ...empty, bindings: [{ pod: 'default/a', node: 'n1' }] },
+      { current: false },
+    );
+    const counted = { ...d, store: { ...d.store, snapshot: (now: number) => (snapshots++, d.store.snapshot(now)) } };
+    expect((await runPass(counted, signal, 0)).skipped).toBe(true);
+    // No snapshot either: that is where assumed writes expire, against maps the watch no longer feeds.
+    expect([api.calls, snapshots]).toEqual([[], 0]);
   });
 
   it('writes nothing in dry-run mode', async () => {

@@ -12,6 +12,8 @@ import type { PodGroupStatusWriter } from './pod-group-status.js';
 export interface PassDeps {
   readonly store: AssumeSink & { snapshot(now: number): PassInput };
   readonly synced: () => boolean;
+  /** The node and pod watches are up (listed since their last failure): planning is safe. */
+  readonly current: () => boolean;
   readonly plan: (snapshot: Snapshot, config: PlanConfig, now: number) => Plan;
   readonly planConfig: PlanConfig;
   readonly api: ClusterApi;
@@ -39,6 +41,7 @@ export async function runPass(deps: PassDeps, signal: AbortSignal, now: number):
     deps.log.debug('pass skipped: listeners not synced yet');
     return { skipped: true };
   }
+  if (!deps.current()) return { skipped: true }; // the caller logs when passes are held and resume
   const passStart = Date.now(); // a measurement only; the pass's time is `now`
   const exec = {
     api: deps.api,

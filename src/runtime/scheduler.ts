@@ -131,6 +131,17 @@ export async function startScheduler(options: StartOptions): Promise<RunningSche
   const csiNodes = new Listener(informers.csiNodes, listenerOptions('csinodes'));
   const listeners = [nodes, pods, pdbs, namespaces, claims, volumes, storageClasses, csiNodes] as const;
   const synced = (): boolean => listeners.every((l) => l.synced);
+  // While the node or pod watch is down the maps miss what changed meanwhile (binds whose
+  // events never came, pods deleted), and assumed binds would expire against them: passes are
+  // held until both have listed again (kube-apiserver or etcd restarting, a network cut).
+  let held = false;
+  const current = (): boolean => {
+    const up = nodes.current && pods.current;
+    if (!up && !held) log.warn('passes held: the node or pod watch is down; waiting until it lists again', {});
+    if (up && held) log.info('passes resume: the node and pod watches listed again', {});
+    held = !up;
+    return up;
+  };
   // PodGroups of the sources in use, each listened to while its API is served; a source that
   // is not served (or not listed yet) holds only the pods that name its PodGroups.
   const read = jsonReader(kc);
@@ -213,6 +224,7 @@ export async function startScheduler(options: StartOptions): Promise<RunningSche
   const deps = {
     store,
     synced,
+    current,
     plan: planCycle,
     planConfig: config,
     api,
