@@ -136,10 +136,10 @@ export class SchedulerProcess {
       );
   }
 
-  /** Peak RSS so far, in MiB, from /proc (Linux). */
-  rssMiB(): number {
+  /** Peak (VmHWM) or current (VmRSS) resident memory in MiB, from /proc (Linux). */
+  rssMiB(field: 'VmHWM' | 'VmRSS' = 'VmHWM'): number {
     const status = readFileSync(`/proc/${this.child.pid ?? 0}/status`, 'utf8');
-    const match = /VmHWM:\s+(\d+) kB/.exec(status);
+    const match = new RegExp(`${field}:\\s+(\\d+) kB`).exec(status);
     return match === null ? 0 : Math.round(Number(match[1]) / 1024);
   }
 
