@@ -179,6 +179,15 @@ describe('k8s/', () => {
         .sort(),
     ).toEqual(['ClusterRole', 'ClusterRoleBinding', 'Namespace', 'Role', 'RoleBinding', 'ServiceAccount']);
   });
+
+  test('the namespace enforces, audits and warns on the restricted Pod Security Standard', () => {
+    const namespace = kustomize('k8s/rbac').find((o) => o.kind === 'Namespace');
+    const labels = namespace?.metadata?.labels ?? {};
+    for (const mode of ['enforce', 'audit', 'warn']) {
+      expect(labels[`pod-security.kubernetes.io/${mode}`]).toBe('restricted');
+      expect(labels[`pod-security.kubernetes.io/${mode}-version`]).toBe('latest');
+    }
+  });
 });
 
 describe('Dockerfile', () => {
