@@ -9,7 +9,7 @@ import { cpus, totalmem, release } from 'node:os';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { SCHEMA } from '../../runtime/config-schema.js';
-import type { RaceApi } from './api.js';
+import { isRecord, type RaceApi } from './api.js';
 import {
   clearPods,
   clusterPaths,
@@ -130,6 +130,21 @@ function parseOptions(argv: readonly string[]): Options {
   };
 }
 
+/** How many pods of the namespace the API server has in a phase other than Running. */
+async function notRunning(api: RaceApi, namespace: string): Promise<number> {
+  let count = 0;
+  let next = '';
+  do {
+    const query = `fieldSelector=${encodeURIComponent('status.phase!=Running')}&limit=5000${next === '' ? '' : `&continue=${encodeURIComponent(next)}`}`;
+    const page = await api.ok('GET', `/api/v1/namespaces/${namespace}/pods?${query}`);
+    const items = isRecord(page) && Array.isArray(page['items']) ? page['items'] : [];
+    count += items.length;
+    const metadata = isRecord(page) && isRecord(page['metadata']) ? page['metadata'] : {};
+    next = typeof metadata['continue'] === 'string' ? metadata['continue'] : '';
+  } while (next !== '');
+  return count;
+}
+
 function log(line: string): void {
   process.stderr.write(`${new Date().toISOString().slice(11, 19)} race: ${line}\n`);
 }
@@ -188,12 +203,23 @@ class Race {
       const deadlineMs = Math.max(600_000, spec.boundPods * 60);
       const deadline = Date.now() + deadlineMs;
       const running = (): number => watch.count((p) => p.phase === 'Running');
+      // The API server has the last word: once the watch still counted fewer than 150,000
+      // Running 20 minutes after the server had none left that was not (it had missed updates).
+      let askedAt = Date.now();
       while (running() < spec.boundPods) {
         if (Date.now() > deadline)
           throw new Error(
             `kwok ran ${running()} of the ${spec.boundPods} bound pods in ${Math.round(deadlineMs / 60_000)} minutes`,
           );
         await watch.changed(2_000);
+        if (Date.now() - askedAt > 60_000) {
+          askedAt = Date.now();
+          const left = await notRunning(api, 'race-bound');
+          if (left === 0) {
+            log(`the API server has every bound pod Running; the watch counted ${running()}`);
+            break;
+          }
+        }
       }
       log(`kwok runs the ${spec.boundPods} bound pods`);
     }
