@@ -6,10 +6,9 @@ import { afterEach, describe, expect, jest, test } from '@jest/globals';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as k8s from '@kubernetes/client-node';
 import { GROUP, Harness, MIN_AVAILABLE } from '../support/scheduler-harness.js';
 import { waitFor } from '../support/wait.js';
-import { FULL, freePort, record, SchedulerProcess } from './faults.js';
+import { eventCounts, FULL, freePort, record, SchedulerProcess } from './faults.js';
 
 jest.setTimeout(600_000);
 
@@ -119,25 +118,14 @@ describe('bad input among good', () => {
       expect(condition?.message).toContain(BAD[i % BAD.length]?.names);
       expect(byName.get(name)?.spec?.nodeName ?? '').toBe('');
     }
-    const events = await harness.kc
-      .makeApiClient(k8s.EventsV1Api)
-      .listNamespacedEvent({ namespace: harness.namespace });
-    const failed = new Map<string, number>();
-    for (const e of events.items) {
-      if (e.reason !== 'FailedScheduling' || e.reportingController !== 'custom-scheduler') continue;
-      const name = e.regarding?.name ?? '';
-      failed.set(name, (failed.get(name) ?? 0) + 1);
-    }
+    const failed = await eventCounts(harness.kc, harness.namespace, 'FailedScheduling');
     expect(bad.filter((name) => failed.get(name) !== 1)).toEqual([]);
     expect(good.filter((name) => failed.has(name))).toEqual([]);
     expect(s.running).toBe(true);
     expect(late).toBeLessThan(Math.max(2 * early, 100));
     expect(rssAfter - rssBefore).toBeLessThan(30);
     expect(await s.stop()).toBe(0);
-    record({
-      fault: 'malformed annotations',
-      size: FULL ? 'full' : 'ci',
-      at: new Date().toISOString(),
+    record('malformed annotations', {
       goodPods: EACH,
       badPods: EACH,
       secondsToAllBoundAndExplained: Math.round((settledAt - started) / 100) / 10,

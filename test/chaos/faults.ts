@@ -1,14 +1,16 @@
 // What the fault tests share: the scheduler as a real process, the local control plane's
 // components killed and started again by the project's own scripts, the checks every fault
 // ends with, and the figures written for RELIABILITY.md.
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import * as k8s from '@kubernetes/client-node';
 import { waitFor } from '../support/wait.js';
+
+export { freePort } from '../support/ports.js';
+export { SchedulerProcess } from '../support/scheduler-process.js';
 
 export const root = fileURLToPath(new URL('../..', import.meta.url));
 const run = promisify(execFile);
@@ -64,93 +66,6 @@ export async function waitControllersCaughtUp(kc: k8s.KubeConfig): Promise<void>
   }
 }
 
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (typeof address !== 'object' || address === null) throw new Error('no port');
-  return address.port;
-}
-
-/** `node dist/main.js run` for one namespace; its output is kept for the failure message. */
-export class SchedulerProcess {
-  readonly child: ChildProcess;
-  output = '';
-
-  constructor(
-    kubeconfig: string,
-    namespace: string,
-    readonly port: number,
-    extra: readonly string[] = [],
-  ) {
-    this.child = spawn(
-      process.execPath,
-      [
-        join(root, 'dist/main.js'),
-        'run',
-        '--namespaces',
-        namespace,
-        '--interval',
-        '500ms',
-        '--http-port',
-        String(port),
-        '--log-format',
-        'json',
-        ...extra,
-      ],
-      {
-        cwd: root,
-        env: { ...process.env, KUBECONFIG: kubeconfig, NODE_OPTIONS: '' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    const keep = (d: Buffer): void => {
-      this.output = (this.output + d.toString()).slice(-200_000);
-    };
-    this.child.stdout?.on('data', keep);
-    this.child.stderr?.on('data', keep);
-  }
-
-  get running(): boolean {
-    return this.child.exitCode === null && this.child.signalCode === null;
-  }
-
-  async healthz(): Promise<number | undefined> {
-    try {
-      return (await fetch(`http://127.0.0.1:${this.port}/healthz`)).status;
-    } catch {
-      return undefined;
-    }
-  }
-
-  /** Its log lines (JSON) whose message is `message`. */
-  lines(message: string): Record<string, unknown>[] {
-    return this.output
-      .split('\n')
-      .filter((l) => l.startsWith('{'))
-      .map((l): unknown => JSON.parse(l))
-      .filter(
-        (l): l is Record<string, unknown> =>
-          typeof l === 'object' && l !== null && Reflect.get(l, 'message') === message,
-      );
-  }
-
-  /** Peak (VmHWM) or current (VmRSS) resident memory in MiB, from /proc (Linux). */
-  rssMiB(field: 'VmHWM' | 'VmRSS' = 'VmHWM'): number {
-    const status = readFileSync(`/proc/${this.child.pid ?? 0}/status`, 'utf8');
-    const match = new RegExp(`${field}:\\s+(\\d+) kB`).exec(status);
-    return match === null ? 0 : Math.round(Number(match[1]) / 1024);
-  }
-
-  async stop(): Promise<number | null> {
-    if (!this.running) return this.child.exitCode;
-    const exited = new Promise<number | null>((resolve) => this.child.once('exit', (c) => resolve(c)));
-    this.child.kill('SIGTERM');
-    return exited;
-  }
-}
-
 /** Milli-cpu of a quantity such as 250m or 2. */
 function milliCpu(q: string | undefined): number {
   if (q === undefined) return 0;
@@ -181,17 +96,21 @@ export async function overcommitted(
   return over;
 }
 
-/** How many `Scheduled` events each pod of the namespace has (events.k8s.io, as the scheduler writes them). */
-export async function scheduledEvents(kc: k8s.KubeConfig, namespace: string): Promise<Map<string, number>> {
-  const events = kc.makeApiClient(k8s.EventsV1Api);
-  const list = await events.listNamespacedEvent({ namespace });
+/** How many events of `reason` written by custom-scheduler each pod of the namespace has (events.k8s.io). */
+export async function eventCounts(kc: k8s.KubeConfig, namespace: string, reason: string): Promise<Map<string, number>> {
+  const list = await kc.makeApiClient(k8s.EventsV1Api).listNamespacedEvent({ namespace });
   const counts = new Map<string, number>();
   for (const e of list.items) {
-    if (e.reason !== 'Scheduled' || e.reportingController !== 'custom-scheduler') continue;
+    if (e.reason !== reason || e.reportingController !== 'custom-scheduler') continue;
     const name = e.regarding?.name ?? '';
     counts.set(name, (counts.get(name) ?? 0) + 1);
   }
   return counts;
+}
+
+/** How many `Scheduled` events each pod of the namespace has. */
+export function scheduledEvents(kc: k8s.KubeConfig, namespace: string): Promise<Map<string, number>> {
+  return eventCounts(kc, namespace, 'Scheduled');
 }
 
 export interface FaultFigures {
@@ -201,8 +120,9 @@ export interface FaultFigures {
   readonly [figure: string]: string | number | boolean;
 }
 
-/** Adds one fault's figures to $CHAOS_RESULTS (default .local/chaos/results.json), replacing its last. */
-export function record(figures: FaultFigures): void {
+/** Adds one fault's figures, with the size and the time, to $CHAOS_RESULTS (default .local/chaos/results.json), replacing its last. */
+export function record(fault: string, measured: Readonly<Record<string, string | number | boolean>>): void {
+  const figures: FaultFigures = { fault, size: FULL ? 'full' : 'ci', at: new Date().toISOString(), ...measured };
   const file = process.env['CHAOS_RESULTS'] ?? join(root, '.local/chaos/results.json');
   mkdirSync(dirname(file), { recursive: true });
   let previous: FaultFigures[] = [];

@@ -100,10 +100,7 @@ describe('the scheduler fails', () => {
     for (const pod of await harness.pods()) expect(timeline.nodesOf(pod.metadata?.uid ?? '').size).toBe(1);
     const events = await expectSound(harness, nodes, gangs * 8);
     expect(await second.stop()).toBe(0);
-    record({
-      fault: 'scheduler killed during gang binds',
-      size: FULL ? 'full' : 'ci',
-      at: new Date().toISOString(),
+    record('scheduler killed during gang binds', {
       gangs,
       members: gangs * 8,
       boundBeforeKill: boundAtKill,
@@ -168,10 +165,7 @@ describe('the scheduler fails', () => {
     const events = await expectSound(harness, nodes, pods);
     expect(standby.running).toBe(true);
     expect(await standby.stop()).toBe(0);
-    record({
-      fault: 'leader killed',
-      size: FULL ? 'full' : 'ci',
-      at: new Date().toISOString(),
+    record('leader killed', {
       pods,
       nodes: nodes.length,
       boundBeforeKill: boundAtKill,

@@ -172,10 +172,7 @@ describe('soak', () => {
         0,
       );
     expect(await s.stop()).toBe(0);
-    record({
-      fault: 'soak',
-      size: FULL ? 'full' : 'ci',
-      at: new Date().toISOString(),
+    record('soak', {
       minutes: MINUTES,
       nodes: NODES,
       podsCreated: created,

@@ -6,7 +6,6 @@ import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals
 import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
-import { createServer } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +19,7 @@ import {
   assertClusterReady,
   createTestNamespace,
   deleteTestNamespace,
+  freePort,
   loadLocalKubeConfig,
   waitFor,
 } from '../support/index.js';
@@ -135,15 +135,6 @@ function get(port: number, path: string, token?: string): Promise<Answer> {
     req.on('error', reject);
     req.end();
   });
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (typeof address !== 'object' || address === null) throw new Error('no port');
-  return address.port;
 }
 
 /** The scheduler as the service account holding k8s/rbac's ClusterRole, serving HTTPS. */

@@ -3,13 +3,13 @@
 // pod listener's first list is held back (the rest is the real cluster): /healthz must answer
 // 200 and /readyz 503 meanwhile, and /readyz 200 once the list is in.
 import { afterEach, describe, expect, jest, test } from '@jest/globals';
-import { createServer } from 'node:net';
 import type { V1Pod } from '@kubernetes/client-node';
 import { kubeInformers, type InformerLike } from '../../src/cluster/index.js';
 import { defaultConfig } from '../../src/runtime/config.js';
 import { silentLogger } from '../../src/runtime/log.js';
 import { startScheduler, type RunningScheduler } from '../../src/runtime/scheduler.js';
 import { assertClusterReady, loadLocalKubeConfig } from '../support/cluster.js';
+import { freePort } from '../support/ports.js';
 import { waitFor } from '../support/wait.js';
 
 jest.setTimeout(60_000);
@@ -21,16 +21,6 @@ afterEach(async () => {
   await (await running)?.stop();
   running = undefined;
 });
-
-/** A port nothing listens on now (asked of the kernel, then let go). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (typeof address !== 'object' || address === null) throw new Error('no port');
-  return address.port;
-}
 
 /** An informer whose start waits until `release` is called. */
 function heldBack(inner: InformerLike<V1Pod>): { informer: InformerLike<V1Pod>; release: () => void } {

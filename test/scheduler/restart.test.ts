@@ -2,19 +2,20 @@
 // killed with SIGKILL in the middle of a burst of binds and started again, leaves
 // every pod bound exactly once and no node holding more than it can.
 import { afterEach, beforeAll, describe, expect, jest, test } from '@jest/globals';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Harness } from '../support/scheduler-harness.js';
+import { SchedulerProcess } from '../support/scheduler-process.js';
 import { waitFor } from '../support/wait.js';
 
 jest.setTimeout(240_000);
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 let h: Harness | undefined;
-const children: ChildProcess[] = [];
+const children: SchedulerProcess[] = [];
 
 beforeAll(() => {
   // The test runs what users run: the built command.
@@ -25,39 +26,16 @@ beforeAll(() => {
 });
 
 afterEach(async () => {
-  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  for (const c of children.splice(0)) if (c.running) c.child.kill('SIGKILL');
   await h?.cleanup();
   h = undefined;
 });
 
-function runScheduler(kubeconfig: string, namespace: string): ChildProcess {
-  const child = spawn(
-    process.execPath,
-    [
-      join(root, 'dist/main.js'),
-      'run',
-      '--namespaces',
-      namespace,
-      '--interval',
-      '500ms',
-      '--http-port',
-      '0',
-      '--bind-concurrency',
-      '1',
-      '--log-format',
-      'json',
-    ],
-    { cwd: root, env: { ...process.env, KUBECONFIG: kubeconfig, NODE_OPTIONS: '' }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let output = '';
-  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-  child.on('exit', (code, signal) => {
-    if (code !== 0 && signal !== 'SIGKILL' && signal !== 'SIGTERM')
-      process.stderr.write(`scheduler exited ${code ?? signal}:\n${output.slice(-3000)}\n`);
-  });
-  children.push(child);
-  return child;
+function runScheduler(kubeconfig: string, namespace: string): SchedulerProcess {
+  // One bind at a time: a burst long enough to be cut in the middle.
+  const scheduler = new SchedulerProcess(kubeconfig, namespace, 0, ['--bind-concurrency', '1']);
+  children.push(scheduler);
+  return scheduler;
 }
 
 describe('restart', () => {
@@ -77,8 +55,8 @@ describe('restart', () => {
       what: 'the first bind',
       intervalMs: 10,
     });
-    first.kill('SIGKILL');
-    await waitFor(() => first.signalCode === 'SIGKILL', { timeoutMs: 10_000, what: 'the scheduler to die' });
+    first.child.kill('SIGKILL');
+    await waitFor(() => first.child.signalCode === 'SIGKILL', { timeoutMs: 10_000, what: 'the scheduler to die' });
     const boundAtKill = new Set(timeline.changes.filter((c) => c.nodeName !== '').map((c) => c.uid)).size;
     expect(boundAtKill).toBeLessThan(30); // killed mid-burst, not after it
 
@@ -107,8 +85,6 @@ describe('restart', () => {
     for (const p of pods) expect(timeline.nodesOf(p.metadata!.uid!).size).toBeLessThanOrEqual(1);
     expect(timeline.peakPodsPerNode()).toBe(1);
 
-    second.kill('SIGTERM');
-    const code = await new Promise<number | null>((resolve) => second.on('exit', (c) => resolve(c)));
-    expect(code).toBe(0);
+    expect(await second.stop()).toBe(0);
   });
 });

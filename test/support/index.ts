@@ -1,3 +1,4 @@
 export * from './cluster.js';
 export * from './namespace.js';
+export * from './ports.js';
 export * from './wait.js';

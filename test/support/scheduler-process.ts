@@ -1,0 +1,91 @@
+// `node dist/main.js run` as a child process, as users run the scheduler: for tests that kill
+// it, restart it, or kill what is under it.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+/** `node dist/main.js run` for one namespace; its output is kept for the failure message. */
+export class SchedulerProcess {
+  readonly child: ChildProcess;
+  output = '';
+
+  constructor(
+    kubeconfig: string,
+    namespace: string,
+    readonly port: number,
+    extra: readonly string[] = [],
+  ) {
+    this.child = spawn(
+      process.execPath,
+      [
+        join(root, 'dist/main.js'),
+        'run',
+        '--namespaces',
+        namespace,
+        '--interval',
+        '500ms',
+        '--http-port',
+        String(port),
+        '--log-format',
+        'json',
+        ...extra,
+      ],
+      {
+        cwd: root,
+        env: { ...process.env, KUBECONFIG: kubeconfig, NODE_OPTIONS: '' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    const keep = (d: Buffer): void => {
+      this.output = (this.output + d.toString()).slice(-200_000);
+    };
+    this.child.stdout?.on('data', keep);
+    this.child.stderr?.on('data', keep);
+    // An exit nobody asked for: its last words explain the test failing next.
+    this.child.on('exit', (code, signal) => {
+      if (code !== 0 && signal !== 'SIGKILL' && signal !== 'SIGTERM')
+        process.stderr.write(`scheduler exited ${code ?? signal}:\n${this.output.slice(-3000)}\n`);
+    });
+  }
+
+  get running(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  async healthz(): Promise<number | undefined> {
+    try {
+      return (await fetch(`http://127.0.0.1:${this.port}/healthz`)).status;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Its log lines (JSON) whose message is `message`. */
+  lines(message: string): Record<string, unknown>[] {
+    return this.output
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l): unknown => JSON.parse(l))
+      .filter(
+        (l): l is Record<string, unknown> =>
+          typeof l === 'object' && l !== null && Reflect.get(l, 'message') === message,
+      );
+  }
+
+  /** Peak (VmHWM) or current (VmRSS) resident memory in MiB, from /proc (Linux). */
+  rssMiB(field: 'VmHWM' | 'VmRSS' = 'VmHWM'): number {
+    const status = readFileSync(`/proc/${this.child.pid ?? 0}/status`, 'utf8');
+    const match = new RegExp(`${field}:\\s+(\\d+) kB`).exec(status);
+    return match === null ? 0 : Math.round(Number(match[1]) / 1024);
+  }
+
+  async stop(): Promise<number | null> {
+    if (!this.running) return this.child.exitCode;
+    const exited = new Promise<number | null>((resolve) => this.child.once('exit', (c) => resolve(c)));
+    this.child.kill('SIGTERM');
+    return exited;
+  }
+}
