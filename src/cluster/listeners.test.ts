@@ -80,6 +80,36 @@ describe('Listener', () => {
     expect(listener.current).toBe(false);
   });
 
+  it('ends a backoff wait at once when told the API server answers again, also after a failed retry', async () => {
+    const informer = new FakeInformer(2);
+    let waiting: AbortSignal | undefined;
+    const listener = new Listener(informer, {
+      name: 'pods',
+      restartInitialDelayMs: 30_000,
+      restartMaxDelayMs: 30_000,
+      quietMs: 60_000,
+      now: () => 0,
+      // A backoff that lasts until it is aborted.
+      delay: (_ms, signal) =>
+        new Promise<void>((_resolve, reject) => {
+          waiting = signal;
+          signal.addEventListener('abort', () => reject(new Error('aborted')), { once: true });
+        }),
+      log: () => undefined,
+    });
+    await listener.start(1e9);
+    await settle();
+    expect([informer.starts, listener.current, waiting?.aborted]).toEqual([1, false, false]);
+    listener.retryNow();
+    await settle();
+    // The retry failed too (the server was not ready yet): a new backoff, ended the same way.
+    expect([informer.starts, listener.current, waiting?.aborted]).toEqual([2, false, false]);
+    listener.retryNow();
+    await settle();
+    expect([informer.starts, listener.current]).toEqual([3, true]);
+    await listener.stop();
+  });
+
   it('is not synced while the first list keeps failing', async () => {
     const { listener } = setup(1);
     const start = listener.start(1e9);

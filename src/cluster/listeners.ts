@@ -36,6 +36,8 @@ export class Listener<T> {
   private lastActivity: number;
   private watchdog: NodeJS.Timeout | undefined;
   private stopping = new AbortController();
+  /** Aborted to end a backoff wait early (retryNow). */
+  private backoff = new AbortController();
 
   constructor(
     private readonly informer: InformerLike<T>,
@@ -93,6 +95,14 @@ export class Listener<T> {
     await this.informer.stop();
   }
 
+  /**
+   * Ends the wait before the next restart at once: the caller knows the API server answers
+   * again, so there is no point waiting out a backoff of up to restartMaxDelayMs.
+   */
+  retryNow(): void {
+    this.backoff.abort(); // a wait already over is not affected: each restart waits on its own
+  }
+
   /** Restarts the watch when it has been silent too long (called periodically). */
   checkWatchdog(): void {
     if (this.stopped || this.restarting) return;
@@ -123,8 +133,13 @@ export class Listener<T> {
 
   private async restart(delayMs: number): Promise<void> {
     this.restarting = true;
+    const wait = new AbortController();
+    this.backoff = wait;
     try {
-      if (delayMs > 0) await this.options.delay(delayMs, this.stopping.signal).catch(() => undefined);
+      const stop = (): void => wait.abort();
+      this.stopping.signal.addEventListener('abort', stop, { once: true });
+      if (delayMs > 0) await this.options.delay(delayMs, wait.signal).catch(() => undefined);
+      this.stopping.signal.removeEventListener('abort', stop);
       if (this.stopped) return;
       await this.informer.stop();
       if (this.stopped) return;
@@ -132,7 +147,8 @@ export class Listener<T> {
       this.restarting = false;
       await this.startOnce();
     } finally {
-      this.restarting = false;
+      // A failed start has already begun the next restart: that one is in charge now.
+      if (this.backoff === wait) this.restarting = false;
     }
   }
 

@@ -51,6 +51,7 @@ import type { Logger } from './log.js';
 import { PassLoop } from './loop.js';
 import { runPass } from './pass.js';
 import { secureServing } from './serving.js';
+import { WatchRecovery } from './watch-recovery.js';
 import { observedPodGroups, PodGroupStatusWriter } from './pod-group-status.js';
 
 export interface StartOptions {
@@ -134,17 +135,23 @@ export async function startScheduler(options: StartOptions): Promise<RunningSche
   // While the node or pod watch is down the maps miss what changed meanwhile (binds whose
   // events never came, pods deleted), and assumed binds would expire against them: passes are
   // held until both have listed again (kube-apiserver or etcd restarting, a network cut).
+  const read = jsonReader(kc);
+  const recovery = new WatchRecovery({
+    listeners,
+    answers: async () => (await read('/readyz')).status === 200,
+    intervalMs: 1_000,
+  });
   let held = false;
   const current = (): boolean => {
     const up = nodes.current && pods.current;
     if (!up && !held) log.warn('passes held: the node or pod watch is down; waiting until it lists again', {});
     if (up && held) log.info('passes resume: the node and pod watches listed again', {});
     held = !up;
+    recovery.update(held);
     return up;
   };
   // PodGroups of the sources in use, each listened to while its API is served; a source that
   // is not served (or not listed yet) holds only the pods that name its PodGroups.
-  const read = jsonReader(kc);
   const podGroupListeners = POD_GROUP_SOURCES.filter((source) => config.gangSources.includes(source)).map((source) => {
     const api = POD_GROUP_APIS[source];
     return {
@@ -359,6 +366,7 @@ export async function startScheduler(options: StartOptions): Promise<RunningSche
       await loop.stop();
       await elector?.stop();
       metrics.setLeader(false);
+      recovery.stop();
       await Promise.all([...listeners, ...podGroupListeners.map((p) => p.listener)].map((l) => l.stop()));
       if (server !== undefined) await new Promise<void>((resolve) => server.close(() => resolve()));
       log.info('scheduler stopped');

@@ -11,6 +11,8 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 export class SchedulerProcess {
   readonly child: ChildProcess;
   output = '';
+  /** Evictions it logged, by pod (namespace/name), over the whole run. */
+  readonly evictions = new Map<string, number>();
 
   constructor(
     kubeconfig: string,
@@ -39,8 +41,17 @@ export class SchedulerProcess {
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );
+    let partial = '';
     const keep = (d: Buffer): void => {
-      this.output = (this.output + d.toString()).slice(-200_000);
+      const text = d.toString();
+      this.output = (this.output + text).slice(-200_000);
+      // Evictions are counted as they come: a long run's output outgrows what is kept.
+      const lines = (partial + text).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) {
+        const pod = /^\{"level":"info","message":"evicted ([^"]+)"/.exec(line)?.[1];
+        if (pod !== undefined) this.evictions.set(pod, (this.evictions.get(pod) ?? 0) + 1);
+      }
     };
     this.child.stdout?.on('data', keep);
     this.child.stderr?.on('data', keep);
