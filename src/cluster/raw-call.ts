@@ -67,30 +67,30 @@ export function jsonWriter(kc: KubeConfig): JsonWrite {
 /** A GET's answer, whatever its status; rejects only when no answer came (a network error). */
 export type JsonRead = (path: string) => Promise<{ readonly status: number; readonly body: string }>;
 
-export function jsonReader(kc: KubeConfig): JsonRead {
-  return async (path) => {
-    const { url, headers, dispatcher } = await prepare(kc, 'GET', path);
-    const response = await request(url, {
-      method: 'GET',
-      headers,
-      ...(dispatcher === undefined ? {} : { dispatcher }),
-    });
-    return { status: response.statusCode, body: await response.body.text() };
-  };
-}
-
 /** A POST whose answer is read, whatever its status (a review); rejects only when no answer came. */
 export type JsonAsk = (path: string, body: unknown) => Promise<{ readonly status: number; readonly body: string }>;
 
+/** One request whose answer is read whatever its status. */
+async function exchange(
+  kc: KubeConfig,
+  method: 'GET' | 'POST',
+  path: string,
+  body?: unknown,
+): Promise<{ readonly status: number; readonly body: string }> {
+  const { url, headers, dispatcher } = await prepare(kc, method, path);
+  const response = await request(url, {
+    method,
+    headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    ...(dispatcher === undefined ? {} : { dispatcher }),
+  });
+  return { status: response.statusCode, body: await response.body.text() };
+}
+
+export function jsonReader(kc: KubeConfig): JsonRead {
+  return (path) => exchange(kc, 'GET', path);
+}
+
 export function jsonAsker(kc: KubeConfig): JsonAsk {
-  return async (path, body) => {
-    const { url, headers, dispatcher } = await prepare(kc, 'POST', path);
-    const response = await request(url, {
-      method: 'POST',
-      headers: { ...headers, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-      ...(dispatcher === undefined ? {} : { dispatcher }),
-    });
-    return { status: response.statusCode, body: await response.body.text() };
-  };
+  return (path, body) => exchange(kc, 'POST', path, body);
 }

@@ -113,7 +113,7 @@ export async function executePlan(
  * such a write would show its capacity as free until the watch tells, and the next pass could
  * give it away twice; it stays assumed until the watch shows it or the TTL ends.
  */
-export function mayHaveLanded(kind: AssumedKind, outcome: CallOutcome<void>): boolean {
+function mayHaveLanded(kind: AssumedKind, outcome: CallOutcome<void>): boolean {
   if (outcome.ok) return true;
   const { error } = outcome;
   if (kind === 'bind' && error.kind === 'conflict') return true;
