@@ -75,4 +75,33 @@ describe('WholeListWatch', () => {
     expect(informer.get('n4')?.metadata?.resourceVersion).toBe('5');
     await informer.stop();
   });
+
+  it('lists again when started after a stop, not only watching on from the last resourceVersion', async () => {
+    const watch = new FakeWatch();
+    let items = [node('n1', '1'), node('n2', '1')];
+    let lists = 0;
+    const informer = new WholeListWatch<V1Node>(
+      '/api/v1/nodes',
+      watch,
+      () => {
+        lists += 1;
+        return Promise.resolve({ metadata: { resourceVersion: String(lists * 10) }, items });
+      },
+      false,
+    );
+    await informer.start();
+    watch.send('MODIFIED', node('n1', '11'));
+    await informer.stop();
+
+    // Meanwhile (the watch was down): n1 changed again, n2 went, n3 came.
+    items = [node('n1', '20'), node('n3', '20')];
+    await informer.start();
+    expect(lists).toBe(2);
+    expect(informer.list().map((n) => [n.metadata?.name, n.metadata?.resourceVersion])).toEqual([
+      ['n1', '20'],
+      ['n3', '20'],
+    ]);
+    expect(watch.requests.map((r) => r.queryParams['resourceVersion'])).toEqual(['10', '20']);
+    await informer.stop();
+  });
 });

@@ -52,6 +52,7 @@ describe('bad input among good', () => {
     const harness = await Harness.create('chaos-bad');
     h = harness;
     await harness.addNodes(EACH / 20, '2'); // 20 good pods of 100m per node
+    await harness.openNodes();
     const good = Array.from({ length: EACH }, (_, i) => `good-${i}`);
     const bad = Array.from({ length: EACH }, (_, i) => `bad-${i}`);
     const creations = [

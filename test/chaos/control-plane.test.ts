@@ -55,6 +55,7 @@ async function burstThrough(component: Component, downMs: number): Promise<Recor
   const harness = await Harness.create(component === 'etcd' ? 'chaos-etcd' : 'chaos-apiserver');
   h = harness;
   const nodes = await harness.addNodes(NODES, '1');
+  await harness.openNodes();
   const names = Array.from({ length: PODS }, (_, i) => `p-${String(i).padStart(4, '0')}`);
   for (let i = 0; i < names.length; i += 25) {
     await Promise.all(names.slice(i, i + 25).map((n) => harness.createPod(n, { cpu: '250m' })));
@@ -82,6 +83,8 @@ async function burstThrough(component: Component, downMs: number): Promise<Recor
   const healthzWhileDown = (await s.healthz()) ?? 0;
   await restartControlPlane();
   const upAt = Date.now();
+  // Nodes the node controller closed meanwhile (its heartbeat grace is longer than the outage).
+  const taintedAfter = (await harness.taintedNodes()).length;
 
   let bound = 0;
   await waitFor(
@@ -120,6 +123,7 @@ async function burstThrough(component: Component, downMs: number): Promise<Recor
     recoverySeconds: Math.round((allBoundAt - upAt) / 100) / 10,
     healthzAfterSeconds: Math.round((healthyAt - upAt) / 100) / 10,
     healthzWhileDown,
+    taintedNodesAfterRestart: taintedAfter,
     scheduledEvents: [...events.values()].reduce((a, b) => a + b, 0),
     peakRssMiB: rss,
   };

@@ -55,6 +55,7 @@ describe('the scheduler fails', () => {
     h = harness;
     const gangs = FULL ? 25 : 10;
     const nodes = await harness.addNodes(gangs * 2, '1'); // 4 members of 250m per node
+    await harness.openNodes();
     const timeline = await harness.watchPods();
     for (let g = 0; g < gangs; g++) {
       await Promise.all(
@@ -117,6 +118,7 @@ describe('the scheduler fails', () => {
     h = harness;
     const pods = FULL ? 500 : 200;
     const nodes = await harness.addNodes(pods / 4, '1');
+    await harness.openNodes();
     const names = Array.from({ length: pods }, (_, i) => `p-${String(i).padStart(4, '0')}`);
     for (let i = 0; i < names.length; i += 25) {
       await Promise.all(names.slice(i, i + 25).map((n) => harness.createPod(n, { cpu: '250m' })));

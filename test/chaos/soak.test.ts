@@ -47,6 +47,7 @@ describe('soak', () => {
     const harness = await Harness.create('chaos-soak');
     h = harness;
     await harness.addNodes(NODES, '2');
+    await harness.openNodes();
     const classes: Record<Tier, string> = {
       low: await harness.priorityClass('low', PRIORITY.low),
       mid: await harness.priorityClass('mid', PRIORITY.mid),

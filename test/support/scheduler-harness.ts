@@ -80,6 +80,36 @@ export class Harness {
     return names;
   }
 
+  /**
+   * Lifts the `node.kubernetes.io/not-ready` taint that node admission puts on a new node, as
+   * the race does: kube-controller-manager lifts it too once kwok reports the node Ready, but a
+   * few nodes a second, and after a control-plane fault only when its own watches are back. A
+   * fault test that started with part of the cluster still closed measured the controller's
+   * catching up (once 43.8 s), not the scheduler's recovery.
+   */
+  async openNodes(): Promise<void> {
+    const notReady = 'node.kubernetes.io/not-ready';
+    const closed = async (): Promise<k8s.V1Node[]> =>
+      (await this.taintedNodes()).filter((n) => (n.spec?.taints ?? []).some((t) => t.key === notReady));
+    for (const node of await closed()) {
+      const taints = (node.spec?.taints ?? []).filter((t) => t.key !== notReady);
+      await this.core.patchNode(
+        { name: node.metadata?.name ?? '', body: { spec: { taints: taints.length === 0 ? null : taints } } },
+        k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
+      );
+    }
+    await waitFor(async () => (await closed()).length === 0, {
+      timeoutMs: 60_000,
+      what: `the not-ready taint to be gone from the nodes of ${this.namespace}`,
+    });
+  }
+
+  /** This test's nodes that carry a taint (the tests' own nodes carry none of their own). */
+  async taintedNodes(): Promise<k8s.V1Node[]> {
+    const list = await this.core.listNode({ labelSelector: `${POOL_LABEL}=${this.namespace}` });
+    return list.items.filter((n) => (n.spec?.taints ?? []).length > 0);
+  }
+
   /** A cluster-wide PriorityClass named `<namespace>-<name>`; returns its name. */
   async priorityClass(name: string, value: number): Promise<string> {
     const full = `${this.namespace}-${name}`;

@@ -1,7 +1,7 @@
 // `node dist/main.js run` as a child process, as users run the scheduler: for tests that kill
 // it, restart it, or kill what is under it.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readFileSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -11,6 +11,9 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 export class SchedulerProcess {
   readonly child: ChildProcess;
   output = '';
+  /** Where its whole output goes (.local/test-logs), for reading a run after the test. */
+  readonly logFile: string;
+  private readonly log: WriteStream;
   /** Evictions it logged, by pod (namespace/name), over the whole run. */
   readonly evictions = new Map<string, number>();
 
@@ -41,8 +44,14 @@ export class SchedulerProcess {
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );
+    const logs = join(root, '.local/test-logs');
+    mkdirSync(logs, { recursive: true });
+    this.logFile = join(logs, `scheduler-${namespace}-${port}.log`);
+    this.log = createWriteStream(this.logFile);
+    this.child.once('close', () => this.log.end());
     let partial = '';
     const keep = (d: Buffer): void => {
+      this.log.write(d);
       const text = d.toString();
       this.output = (this.output + text).slice(-200_000);
       // Evictions are counted as they come: a long run's output outgrows what is kept.
@@ -58,7 +67,9 @@ export class SchedulerProcess {
     // An exit nobody asked for: its last words explain the test failing next.
     this.child.on('exit', (code, signal) => {
       if (code !== 0 && signal !== 'SIGKILL' && signal !== 'SIGTERM')
-        process.stderr.write(`scheduler exited ${code ?? signal}:\n${this.output.slice(-3000)}\n`);
+        process.stderr.write(
+          `scheduler exited ${code ?? signal} (whole log: ${this.logFile}):\n${this.output.slice(-3000)}\n`,
+        );
     });
   }
 
