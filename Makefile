@@ -62,7 +62,7 @@ integration-test: build
 	  fi; \
 	  $(MAKE) --no-print-directory cluster-down; exit $$status
 
-# The faults of RELIABILITY.md at full size on a fresh local control plane (about 5 minutes);
+# The faults of RELIABILITY.md at full size on the local control plane (started if needed, taken down after; about 30 minutes);
 # the figures go to bench/chaos/results.json. `make test` runs the same faults smaller.
 chaos: build tools
 	@status=0; GENERIC_WORKLOAD=true $(MAKE) --no-print-directory cluster-up || status=$$?; \
