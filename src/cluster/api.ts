@@ -5,6 +5,7 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { BOUND_BY_CONTROLLER } from '../core/index.js';
 import type { AnnotationPatch, ClaimRefValue } from './assumed-volumes.js';
+import { bindRetryable } from './errors.js';
 import { jsonWriter, type WriteMethod } from './raw-call.js';
 import { callWithRetry, type CallOutcome, type RetryPolicy } from './retry.js';
 
@@ -142,7 +143,7 @@ export function kubeClusterApi(kc: KubeConfig, options: KubeClusterApiOptions): 
             target: { apiVersion: 'v1', kind: 'Node', name: node },
           }),
         retry,
-        { signal },
+        { signal, retryable: bindRetryable },
       ),
 
     evict: (pod, signal) =>

@@ -1,5 +1,5 @@
 import { ApiException } from '@kubernetes/client-node';
-import { classifyError } from './errors.js';
+import { bindRetryable, classifyError } from './errors.js';
 
 const api = (code: number, body: unknown = ''): ApiException<unknown> =>
   new ApiException(code, `HTTP ${code}`, body, {});
@@ -45,5 +45,33 @@ describe('classifyError', () => {
 
   it('does not retry our own bugs', () => {
     expect(classifyError(new TypeError('x is undefined')).kind).toBe('invalid');
+  });
+});
+
+describe('bindRetryable', () => {
+  const conflict = (message: string) => ({ kind: 'conflict' as const, status: 409, message });
+
+  it('sends a bind again after a transient error or a 409 that carries a storage failure', () => {
+    expect(bindRetryable({ kind: 'transient', status: 503, message: 'unavailable' })).toBe(true);
+    expect(
+      bindRetryable(
+        conflict(
+          'Operation cannot be fulfilled on pods/binding "p-0031": rpc error: code = Unavailable desc = error reading from server: EOF',
+        ),
+      ),
+    ).toBe(true);
+  });
+
+  it('does not when the pod is bound already, is another pod now, or the request is wrong', () => {
+    expect(
+      bindRetryable(
+        conflict(
+          'Operation cannot be fulfilled on pods/binding "p-0071": pod p-0071 is already assigned to node "n134"',
+        ),
+      ),
+    ).toBe(false);
+    expect(bindRetryable(conflict('Precondition failed: UID in precondition: a, UID in object meta: b'))).toBe(false);
+    expect(bindRetryable({ kind: 'invalid', status: 422, message: 'bad' })).toBe(false);
+    expect(bindRetryable({ kind: 'gone', status: 404, message: 'not found' })).toBe(false);
   });
 });

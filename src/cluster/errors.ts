@@ -48,6 +48,20 @@ export function classifyError(err: unknown): ClassifiedError {
   return { kind: isNetworkError(err) ? 'transient' : 'invalid', status: undefined, message };
 }
 
+/**
+ * Whether a failed bind is worth sending again: a transient error, or a 409 that is not the API
+ * server's word that the pod is bound already or is another pod now (the UID precondition).
+ * While etcd fails under it, the binding subresource answers 409 with the storage error
+ * ("rpc error: code = Unavailable ..."); kept as a conflict, such a bind waited for its
+ * assumption to expire (up to assumeTtl) before the pod was tried again. Sent again, it lands,
+ * or meets "already assigned" if an earlier attempt had landed after all.
+ */
+export function bindRetryable(e: ClassifiedError): boolean {
+  if (e.kind === 'transient') return true;
+  if (e.kind !== 'conflict') return false;
+  return !e.message.includes('is already assigned') && !e.message.includes('Precondition failed');
+}
+
 export function classifyStatus(status: number): ErrorClass {
   if (status === 404) return 'gone';
   if (status === 409) return 'conflict';
